@@ -1,0 +1,1 @@
+"""optiscope.core: surfaces, optimizers and trajectories in pure NumPy (no terminal libraries)."""

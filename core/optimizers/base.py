@@ -1,0 +1,116 @@
+"""The optimizer contract, after optax: two pure functions over an immutable state.
+
+``init(params, hp) -> state`` and ``update(grad, state, params, hp) -> (update, state)``.
+States are NamedTuples built fresh every step, so a recorded history of states stays valid
+and stepping backward is only moving a cursor. Every function works elementwise over
+arrays of shape ``(..., D)``: one path (``D = 2``) or 100,000 starts at once (``(N, 2)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from ..params import Param, Value, resolve
+
+Array = npt.NDArray[np.float64]
+Hyper = Mapping[str, Value]
+# A NamedTuple: an int ``step`` (updates taken, torch's name) and named arrays (None if unused).
+State = Any
+InitFn = Callable[[Array, Hyper], State]
+UpdateFn = Callable[[Array, State, Array, Hyper], tuple[Array, State]]
+ExtrasFn = Callable[[Mapping[str, Array], Hyper], dict[str, Array]]
+
+
+@dataclass(frozen=True)
+class StateField:
+    """A named piece of optimizer state, as the table and the explain pane label it."""
+
+    name: str
+    symbol: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """A named optimizer: its schema, its state, its update rule as text and as code.
+
+    ``family`` picks a surface's suggested learning rate: "gd", "heavyball", "adaptive",
+    "sign" or "adadelta". ``extras`` derives display-only quantities (Adam's bias-corrected
+    m̂, v̂) from recorded state columns, vectorised over time; the optimizer math stays here.
+    """
+
+    name: str
+    title: str
+    summary: str
+    family: str
+    schema: tuple[Param, ...]
+    state_fields: tuple[StateField, ...]
+    rule: tuple[str, ...]
+    init: InitFn
+    update: UpdateFn
+    convention: str = ""
+    aliases: tuple[str, ...] = ()
+    extras: ExtrasFn | None = None
+    extra_fields: tuple[StateField, ...] = field(default=())
+
+    def resolve(self, overrides: Mapping[str, object] | None = None) -> dict[str, Value]:
+        """The full hyperparameter set: defaults overlaid with validated overrides."""
+        return resolve(self.schema, overrides or {}, self.name)
+
+    def param(self, name: str) -> Param:
+        for p in self.schema:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+class CountOnly(NamedTuple):
+    """State of optimizers that remember nothing but the step count."""
+
+    step: int
+
+
+def with_weight_decay(grad: Array, params: Array, weight_decay: float) -> Array:
+    """L2 weight decay folded into the gradient, as torch.optim does (g + λ·p)."""
+    if weight_decay == 0:
+        return grad
+    return grad + weight_decay * params
+
+
+def lerp(start: Array, end: Array, weight: float) -> Array:
+    """torch.lerp's formula, so EWMA buffers match torch to the last bit where it can."""
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+# -- shared schema entries ------------------------------------------------------------------
+def lr_param(default: float) -> Param:
+    return Param(
+        "lr", default, "learning rate: the step scale", low=0.0, log_scale=True, symbol="η"
+    )
+
+
+WEIGHT_DECAY = Param(
+    "weight_decay", 0.0, "L2 penalty added to the gradient (λ·p)", low=0.0, symbol="λ"
+)
+
+
+def beta_param(name: str, default: float, help: str, symbol: str = "β") -> Param:
+    return Param(name, default, help, low=0.0, high=1.0, high_open=True, symbol=symbol)
+
+
+def eps_param(default: float) -> Param:
+    return Param(
+        "eps",
+        default,
+        "added to the denominator so it is never zero",
+        low=0.0,
+        log_scale=True,
+        symbol="ε",
+    )

@@ -1,0 +1,150 @@
+"""Plain gradient descent and the two momentum conventions (course EWMA and torch heavy ball)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..params import Param
+from .base import (
+    WEIGHT_DECAY,
+    Array,
+    CountOnly,
+    Hyper,
+    Optimizer,
+    StateField,
+    beta_param,
+    lr_param,
+    with_weight_decay,
+)
+
+
+class VelocityState(NamedTuple):
+    step: int
+    v: Array
+
+
+def _gd_init(params: Array, hp: Hyper) -> CountOnly:
+    return CountOnly(0)
+
+
+def _gd_update(grad: Array, state: CountOnly, params: Array, hp: Hyper) -> tuple[Array, CountOnly]:
+    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
+    return -float(hp["lr"]) * g, CountOnly(state.step + 1)
+
+
+GD = Optimizer(
+    name="gd",
+    aliases=("sgd",),
+    title="Gradient descent",
+    summary="p ← p − η·g: steps along the negative gradient, scaled by η",
+    family="gd",
+    schema=(lr_param(0.1), WEIGHT_DECAY),
+    state_fields=(),
+    rule=("g ← ∇f(p) + λ·p", "Δp = −η·g"),
+    init=_gd_init,
+    update=_gd_update,
+    convention="torch.optim.SGD with momentum 0",
+)
+
+
+def _velocity_init(params: Array, hp: Hyper) -> VelocityState:
+    return VelocityState(0, np.zeros_like(params, dtype=np.float64))
+
+
+def _momentum_update(
+    grad: Array, state: VelocityState, params: Array, hp: Hyper
+) -> tuple[Array, VelocityState]:
+    beta = float(hp["beta"])
+    v = beta * state.v + (1.0 - beta) * grad
+    return -float(hp["lr"]) * v, VelocityState(state.step + 1, v)
+
+
+MOMENTUM = Optimizer(
+    name="momentum",
+    title="Momentum (course EWMA)",
+    summary="steps along an exponentially weighted average of past gradients",
+    family="gd",
+    schema=(lr_param(0.1), beta_param("beta", 0.9, "weight of the past in the average")),
+    state_fields=(StateField("v", "v", "velocity v (EWMA of g)"),),
+    rule=("v ← β·v + (1−β)·g", "Δp = −η·v"),
+    init=_velocity_init,
+    update=_momentum_update,
+    convention=(
+        "course EWMA v = βv + (1−β)g, no bias correction; at lr η it traces heavy ball at η·(1−β)"
+    ),
+)
+
+
+def _heavy_ball(
+    grad: Array, state: VelocityState, params: Array, hp: Hyper, nesterov: bool
+) -> tuple[Array, VelocityState]:
+    mu = float(hp["momentum"])
+    dampening = float(hp.get("dampening", 0.0))
+    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
+    # torch starts the buffer as the first gradient itself: no dampening on step 1.
+    v = g.copy() if state.step == 0 else mu * state.v + (1.0 - dampening) * g
+    direction = g + mu * v if nesterov else v
+    return -float(hp["lr"]) * direction, VelocityState(state.step + 1, v)
+
+
+def _heavyball_update(
+    grad: Array, state: VelocityState, params: Array, hp: Hyper
+) -> tuple[Array, VelocityState]:
+    return _heavy_ball(grad, state, params, hp, nesterov=False)
+
+
+def _nesterov_update(
+    grad: Array, state: VelocityState, params: Array, hp: Hyper
+) -> tuple[Array, VelocityState]:
+    return _heavy_ball(grad, state, params, hp, nesterov=True)
+
+
+_MU = Param(
+    "momentum",
+    0.9,
+    "momentum factor μ: how much of the buffer carries over",
+    low=0.0,
+    high=1.0,
+    high_open=True,
+    symbol="μ",
+)
+
+HEAVYBALL = Optimizer(
+    name="heavyball",
+    title="Heavy-ball momentum (torch SGD)",
+    summary="steps along a running sum of gradients, v = μ·v + g",
+    family="heavyball",
+    schema=(
+        lr_param(0.01),
+        _MU,
+        Param(
+            "dampening",
+            0.0,
+            "share of the new gradient left out (1−τ)",
+            low=0.0,
+            high=1.0,
+            symbol="τ",
+        ),
+        WEIGHT_DECAY,
+    ),
+    state_fields=(StateField("v", "v", "momentum buffer v"),),
+    rule=("g ← ∇f(p) + λ·p", "v ← g on step 1, then v ← μ·v + (1−τ)·g", "Δp = −η·v"),
+    init=_velocity_init,
+    update=_heavyball_update,
+    convention="torch.optim.SGD(momentum=μ, dampening=τ): the buffer starts as g₁",
+)
+
+NESTEROV = Optimizer(
+    name="nesterov",
+    title="Nesterov momentum (torch SGD)",
+    summary="heavy ball that steps from where the momentum is about to carry it",
+    family="heavyball",
+    schema=(lr_param(0.01), _MU, WEIGHT_DECAY),
+    state_fields=(StateField("v", "v", "momentum buffer v"),),
+    rule=("g ← ∇f(p) + λ·p", "v ← g on step 1, then v ← μ·v + g", "Δp = −η·(g + μ·v)"),
+    init=_velocity_init,
+    update=_nesterov_update,
+    convention="torch.optim.SGD(momentum=μ, nesterov=True)",
+)

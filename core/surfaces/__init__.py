@@ -1,0 +1,72 @@
+"""The catalogue of loss surfaces, in teaching order, and lookup by forgiving name."""
+
+from __future__ import annotations
+
+from ..errors import OptiscopeError
+from .base import Minimum, Surface
+from .bowls import Booth, LectureBowl, Matyas, RotatedBowl, RoundBowl
+from .classic import Beale, GoldsteinPrice, Himmelblau, Rosenbrock, SixHumpCamel, StyblinskiTang
+from .multimodal import Ackley, Rastrigin
+from .regression import Regression
+from .saddle import Saddle
+
+__all__ = ["SURFACES", "Minimum", "Surface", "get_surface", "surface_names"]
+
+# Teaching order: conditioning on bowls first, then real data and noise, a saddle, curved
+# valleys, several minima, and finally many local minima.
+SURFACES: dict[str, type[Surface]] = {
+    cls.name: cls
+    for cls in (
+        LectureBowl,
+        RoundBowl,
+        RotatedBowl,
+        Matyas,
+        Booth,
+        Regression,
+        Saddle,
+        Rosenbrock,
+        Beale,
+        Himmelblau,
+        SixHumpCamel,
+        StyblinskiTang,
+        GoldsteinPrice,
+        Rastrigin,
+        Ackley,
+    )
+}
+
+_ALIASES = {
+    "bowl": "lecture-bowl",
+    "lecture": "lecture-bowl",
+    "round": "round-bowl",
+    "sphere": "round-bowl",
+    "rotated": "rotated-bowl",
+    "camel": "six-hump-camel",
+    "six-hump": "six-hump-camel",
+    "goldstein": "goldstein-price",
+    "styblinski": "styblinski-tang",
+    "banana": "rosenbrock",
+    "bounded-saddle": "saddle",
+    "least-squares": "regression",
+    "linear-regression": "regression",
+}
+
+
+def _normalise(name: str) -> str:
+    key = name.strip().lower().replace("_", "-").replace(" ", "-")
+    return "-".join(part for part in key.split("-") if part)
+
+
+def surface_names() -> list[str]:
+    """The canonical names, in teaching order."""
+    return list(SURFACES)
+
+
+def get_surface(name: str, **settings: object) -> Surface:
+    """The surface called ``name`` (case, ``_`` and spaces forgiven), built with ``settings``."""
+    key = _normalise(name)
+    key = _ALIASES.get(key, key)
+    cls = SURFACES.get(key)
+    if cls is None:
+        raise OptiscopeError(f"unknown surface {name!r} (surfaces: {', '.join(SURFACES)})")
+    return cls(**settings)

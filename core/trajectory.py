@@ -1,0 +1,311 @@
+"""A run of one optimizer from one start, recorded step by step in growing columns.
+
+Record k describes what happens *at* point pₖ: the loss and gradient there, the optimizer
+state after it has taken that gradient in, the update Δₖ it makes from there
+(pₖ₊₁ = pₖ + Δₖ) and the effective learning rate |Δₖ|/|gₖ| per coordinate. Record 0 is
+the start. Columns are NumPy arrays that grow by doubling, so a 100,000-step run stays
+compact and record k is an O(1) read; stepping back in the explorer is moving a cursor.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from .noise import GradientNoise
+from .optimizers.base import State, StateField
+from .schedules import Schedule
+from .specs import OptimizerSetup
+from .surfaces import Surface
+
+Array = npt.NDArray[np.float64]
+StatusKind = Literal["running", "converged", "diverged"]
+DEFAULT_GTOL = 1e-6
+#: A run has diverged once it is this many plot-widths away from the plotted region.
+ESCAPE_FACTOR = 1e3
+_CHUNK = 256
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a run stands: still running, converged (by which criterion) or diverged."""
+
+    kind: StatusKind = "running"
+    step: int | None = None
+    reason: str = ""
+
+    def text(self) -> str:
+        if self.kind == "running":
+            return "running"
+        return f"{self.kind} at step {self.step} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One record, as views and tables read it (all arrays are copies)."""
+
+    t: int
+    params: Array
+    loss: float
+    grad: Array
+    exact_grad: Array
+    update: Array
+    effective_lr: Array
+    lr: float
+    state: dict[str, Any]
+
+
+class Trajectory:
+    """Records an optimizer's run; ``extend(n)`` adds n records, ``self[k]`` reads one."""
+
+    def __init__(
+        self,
+        surface: Surface,
+        setup: OptimizerSetup,
+        start: tuple[float, float],
+        noise: GradientNoise | None = None,
+        schedule: Schedule | None = None,
+        gtol: float = DEFAULT_GTOL,
+    ) -> None:
+        self.surface = surface
+        self.setup = setup
+        self.start = (float(start[0]), float(start[1]))
+        self.noise = noise or GradientNoise()
+        self.schedule = schedule or Schedule()
+        self.gtol = gtol
+        self.status = Status()
+        self._n = 0
+        self._cap = 0
+        start_point = np.array(self.start, dtype=np.float64)
+        self._state: State = setup.optimizer.init(start_point, setup.hyperparameters)
+        self.fields: tuple[StateField, ...] = tuple(
+            f for f in setup.optimizer.state_fields if getattr(self._state, f.name) is not None
+        )
+        self._cols: dict[str, Array] = {}
+        self._grow(_CHUNK)
+        self._cols["params"][0] = start_point
+        (lo_x, hi_x), (lo_y, hi_y) = surface.domain
+        reach = ESCAPE_FACTOR * max(hi_x - lo_x, hi_y - lo_y)
+        self._escape = (
+            (lo_x + hi_x) / 2,
+            (lo_y + hi_y) / 2,
+            reach,
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[Step]:
+        return (self[k] for k in range(self._n))
+
+    def __getitem__(self, k: int) -> Step:
+        if k < 0:
+            k += self._n
+        if not 0 <= k < self._n:
+            raise IndexError(f"step {k} not recorded (0..{self._n - 1})")
+        c = self._cols
+        state: dict[str, Any] = {"step": int(c["step"][k])}
+        for f in self.fields:
+            state[f.name] = _copy(c[f.name][k])
+        state.update(self._extras(slice(k, k + 1), squeeze=True))
+        return Step(
+            t=k,
+            params=c["params"][k].copy(),
+            loss=float(c["loss"][k]),
+            grad=c["grad"][k].copy(),
+            exact_grad=c["exact_grad"][k].copy(),
+            update=c["update"][k].copy(),
+            effective_lr=c["effective_lr"][k].copy(),
+            lr=float(c["lr"][k]),
+            state=state,
+        )
+
+    def column(self, name: str) -> Array:
+        """A read-only view of one column over all records (params, loss, grad, m_hat, ...)."""
+        if name in self._cols:
+            view = self._cols[name][: self._n]
+        else:
+            extras = self._extras(slice(0, self._n), squeeze=False)
+            if name not in extras:
+                raise KeyError(name)
+            view = extras[name]
+        view = view.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def state_names(self) -> list[str]:
+        """Recorded state fields, then derived ones (m̂, v̂), in display order."""
+        extra = [f.name for f in self.setup.optimizer.extra_fields if self.setup.optimizer.extras]
+        return [f.name for f in self.fields] + extra
+
+    def _extras(self, rows: slice, squeeze: bool) -> dict[str, Array]:
+        extras_fn = self.setup.optimizer.extras
+        if extras_fn is None:
+            return {}
+        cols = {name: self._cols[name][rows] for name in ("step", *[f.name for f in self.fields])}
+        cols["step"] = cols["step"].astype(np.float64)[:, None]
+        out = extras_fn(cols, self.setup.hyperparameters)
+        return {k: (v[0].copy() if squeeze else v) for k, v in out.items()}
+
+    # -- running -------------------------------------------------------------------------------
+    def extend(self, n: int) -> int:
+        """Record up to n more steps (none once diverged); returns how many were added."""
+        added = 0
+        while added < n and self.status.kind != "diverged":
+            chunk = min(_CHUNK, n - added)
+            added += self._run_chunk(chunk)
+        return added
+
+    def run_to(self, records: int) -> None:
+        """Make sure records 0..records-1 exist (if the run has not diverged before)."""
+        if records > self._n:
+            self.extend(records - self._n)
+
+    def _run_chunk(self, m: int) -> int:
+        first = self._n
+        last = first + m
+        if last + 1 > self._cap:
+            self._grow(max(2 * self._cap, last + 1))
+        c = self._cols
+        update = self.setup.optimizer.update
+        hp = dict(self.setup.hyperparameters)
+        base_lr = float(hp["lr"])
+        schedule = None if self.schedule.constant else self.schedule
+        grad_at = self.surface.grad_at_step
+        exact_grad = self.surface.grad if self.surface.stochastic else None
+        noise = self.noise if self.noise.active else None
+        seed = self.noise.seed
+        state = self._state
+        p = c["params"][first].copy()
+        # Per step only what must happen in order; columns are filled once per chunk
+        # (a Python list append is far cheaper than a NumPy row assignment).
+        points, exact, seen, steps, states, lrs = [], [], [], [], [], []
+        with np.errstate(all="ignore"):
+            for k in range(first, last):
+                x, y = p[0], p[1]
+                g_xy = grad_at(x, y, k, seed)
+                exact.append(g_xy if exact_grad is None else exact_grad(x, y))
+                g = np.array(g_xy)
+                if noise is not None:
+                    g = g + noise.at(k)
+                if schedule is not None:
+                    hp["lr"] = schedule.lr(base_lr, k)
+                    lrs.append(hp["lr"])
+                step, state = update(g, state, p, hp)
+                p = p + step
+                seen.append(g)
+                steps.append(step)
+                states.append(state)
+                points.append(p)
+            rows = slice(first, last)
+            c["params"][first + 1 : last + 1] = points
+            c["exact_grad"][rows] = exact
+            c["grad"][rows] = seen
+            c["update"][rows] = steps
+            c["lr"][rows] = lrs if schedule is not None else base_lr
+            c["step"][rows] = [s.step for s in states]
+            for f in self.fields:
+                c[f.name][rows] = [getattr(s, f.name) for s in states]
+            c["loss"][rows] = self.surface.value(c["params"][rows])
+            c["effective_lr"][rows] = np.abs(c["update"][rows]) / np.abs(c["grad"][rows])
+        self._state = state
+        self._n = last
+        self._check_status(first, last)
+        return self._n - first
+
+    def _check_status(self, first: int, last: int) -> None:
+        c = self._cols
+        rows = slice(first, last)
+        p, loss, g = c["params"][rows], c["loss"][rows], c["grad"][rows]
+        cx, cy, reach = self._escape
+        with np.errstate(invalid="ignore"):
+            finite = np.isfinite(p).all(axis=1) & np.isfinite(loss) & np.isfinite(g).all(axis=1)
+            inside = (np.abs(p[:, 0] - cx) <= reach) & (np.abs(p[:, 1] - cy) <= reach)
+        bad = np.flatnonzero(~(finite & inside))
+        if bad.size:
+            k = int(bad[0])
+            reason = (
+                f"went over {ESCAPE_FACTOR:g}× the plot size away"
+                if finite[k]
+                else _what_overflowed(p[k], float(loss[k]), g[k])
+            )
+            self.status = Status("diverged", first + k, reason)
+            self._n = first + k + 1
+            return
+        if self.status.kind == "running":
+            exact = c["exact_grad"][rows]
+            norms = np.sqrt(np.sum(exact * exact, axis=1))
+            hits = np.flatnonzero(norms <= self.gtol)
+            if hits.size:
+                self.status = Status("converged", first + int(hits[0]), f"‖∇f‖ ≤ {self.gtol:g}")
+
+    def _grow(self, cap: int) -> None:
+        shapes: dict[str, tuple[int, ...]] = {
+            "params": (2,),
+            "grad": (2,),
+            "exact_grad": (2,),
+            "update": (2,),
+            "effective_lr": (2,),
+            "loss": (),
+            "lr": (),
+        }
+        for f in self.fields:
+            shapes[f.name] = np.shape(getattr(self._state, f.name))
+        new_cols: dict[str, Array] = {}
+        for name, shape in shapes.items():
+            col = np.full((cap, *shape), np.nan)
+            if name in self._cols:
+                col[: self._cap] = self._cols[name]
+            new_cols[name] = col
+        counts = np.zeros(cap, dtype=np.int64)
+        if "step" in self._cols:
+            counts[: self._cap] = self._cols["step"]
+        new_cols["step"] = counts  # type: ignore[assignment]
+        self._cols = new_cols
+        self._cap = cap
+
+
+def _copy(value: Any) -> Any:
+    return value.copy() if isinstance(value, np.ndarray) else float(value)
+
+
+def _what_overflowed(p: Array, loss: float, g: Array) -> str:
+    if not np.isfinite(p).all():
+        return "parameters became " + ("NaN" if np.isnan(p).any() else "infinite")
+    if not math.isfinite(loss):
+        return "loss became " + ("NaN" if math.isnan(loss) else "infinite")
+    return "gradient became " + ("NaN" if np.isnan(g).any() else "infinite")
+
+
+def run(
+    surface: Surface,
+    setup: OptimizerSetup,
+    start: tuple[float, float],
+    steps: int,
+    noise: GradientNoise | None = None,
+    schedule: Schedule | None = None,
+) -> Trajectory:
+    """Record ``steps`` updates: records 0..steps (record ``steps`` is the point reached)."""
+    traj = Trajectory(surface, setup, start, noise, schedule)
+    traj.extend(steps + 1)
+    return traj
+
+
+def compare(
+    surface: Surface,
+    setups: list[OptimizerSetup],
+    start: tuple[float, float],
+    steps: int,
+    noise: GradientNoise | None = None,
+    schedule: Schedule | None = None,
+) -> list[Trajectory]:
+    """Several optimizers from one start, all reading one shared noise stream."""
+    shared = noise or GradientNoise()
+    return [run(surface, s, start, steps, shared, schedule) for s in setups]

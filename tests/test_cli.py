@@ -1,0 +1,213 @@
+"""The headless CLI: output formats, every surface and optimizer, and one-line usage errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from optiscope.core.optimizers import OPTIMIZERS
+from optiscope.core.surfaces import SURFACES
+from optiscope.tui.cli.main import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_document_has_the_documented_shape(capsys) -> None:
+    code, out, err = _run(
+        capsys,
+        "run",
+        "--surface",
+        "lecture-bowl",
+        "--start",
+        "A",
+        "--optimizer",
+        "rmsprop(lr=0.1, beta=0.9)",
+        "--steps",
+        "12",
+        "--format",
+        "json",
+    )
+    assert code == 0 and err == ""
+    doc = json.loads(out)
+    assert doc["surface"]["name"] == "lecture-bowl" and doc["start"] == [-4.7, -1.3]
+    (runs,) = doc["runs"]
+    assert runs["optimizer"] == "rmsprop"
+    assert runs["hyperparameters"] == {
+        "lr": 0.1,
+        "beta": 0.9,
+        "eps": 1e-8,
+        "momentum": 0.0,
+        "centered": False,
+        "weight_decay": 0.0,
+    }
+    steps = runs["steps"]
+    assert len(steps) == 13 and steps[0]["params"] == [-4.7, -1.3]
+    for a, b in itertools.pairwise(steps):
+        np.testing.assert_allclose(np.add(a["params"], a["update"]), b["params"], rtol=1e-15)
+        w, bb = b["params"]
+        assert b["grad"] == pytest.approx([0.2 * w, 4.0 * bb], rel=1e-14)
+        assert b["loss"] == pytest.approx(0.1 * w * w + 2 * bb * bb, rel=1e-14)
+    assert set(steps[3]) == {"t", "params", "loss", "grad", "update", "state", "effective_lr", "lr"}
+    assert set(steps[3]["state"]) == {"step", "s"}
+    # RMSprop's cache after taking in g₀ = (0.2·-4.7, 4·-1.3): S = 0.1·g².
+    assert steps[0]["state"]["s"] == pytest.approx([0.1 * 0.94**2, 0.1 * 5.2**2], rel=1e-14)
+
+
+def test_non_finite_numbers_are_null_in_json_and_divergence_exits_zero(capsys) -> None:
+    code, out, _ = _run(
+        capsys,
+        "run",
+        "--surface",
+        "rosenbrock",
+        "--start",
+        "-2,2",
+        "--optimizer",
+        "gd(lr=1e6)",
+        "--steps",
+        "50",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    run = json.loads(out)["runs"][0]
+    assert run["status"]["kind"] == "diverged"
+    last = run["steps"][-1]
+    assert last["t"] == run["status"]["step"]
+    far = [abs(v) > 1000 * 4 for v in last["params"] if v is not None]
+    assert None in last["params"] + [last["loss"]] or any(far)
+    assert "NaN" not in out and "Infinity" not in out
+
+
+def test_csv_has_one_row_per_step_and_named_columns(capsys) -> None:
+    code, out, _ = _run(
+        capsys, "run", "--optimizer", "adam", "--optimizer", "gd", "--steps", "9", "--format", "csv"
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 20
+    assert {"w", "b", "dw", "db", "m_w", "v_b", "m_hat_w", "eff_lr_w", "delta_b"} <= set(rows[0])
+    adam0 = rows[0]
+    assert float(adam0["m_w"]) == pytest.approx(0.1 * 0.2 * -4.7, rel=1e-14)
+    assert rows[10]["run"] == "gd" and rows[10]["m_w"] == ""
+
+
+def test_table_output_shows_the_state_columns_and_status(capsys) -> None:
+    code, out, _ = _run(capsys, "run", "--optimizer", "rmsprop", "--steps", "3")
+    assert code == 0
+    assert "S w" in out and "S b" in out and "ηeff w" in out and "Δb" in out
+    assert "rmsprop: running" in out and "summary" in out
+
+
+def test_every_k_keeps_first_and_last(capsys) -> None:
+    _, out, _ = _run(
+        capsys, "run", "--optimizer", "gd", "--steps", "10", "--every", "4", "--format", "csv"
+    )
+    assert [r["t"] for r in csv.DictReader(io.StringIO(out))] == ["0", "4", "8", "10"]
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+def test_every_surface_runs_the_default_comparison(capsys, surface: str) -> None:
+    code, out, err = _run(capsys, "run", "--surface", surface, "--steps", "200", "--format", "json")
+    assert code == 0 and err == ""
+    doc = json.loads(out)
+    assert len(doc["runs"]) == 4
+    for r in doc["runs"]:
+        # Suggested learning rates give a meaningful first run: the loss goes down.
+        first, last = r["steps"][0]["loss"], r["steps"][-1]["loss"]
+        assert r["status"]["kind"] != "diverged", (surface, r["label"])
+        assert last < first, (surface, r["label"])
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_every_optimizer_runs(capsys, optimizer: str) -> None:
+    code, out, _ = _run(
+        capsys, "run", "--optimizer", optimizer, "--steps", "20", "--format", "json"
+    )
+    assert code == 0
+    assert json.loads(out)["runs"][0]["optimizer"] == optimizer
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "--surface", "nope"], "unknown surface 'nope'"),
+        (["run", "--optimizer", "adamm"], "unknown optimizer 'adamm'"),
+        (["run", "--optimizer", "adam(lr=)"], "is not key=value"),
+        (["run", "--optimizer", "adam(lr=abc)"], "lr must be a number"),
+        (["run", "--optimizer", "rmsprop(beta=1.5)"], "beta must be in [0, 1); got 1.5"),
+        (["run", "--steps", "-3"], "steps must be in [0, 1000000]"),
+        (["run", "--steps", "ten"], "invalid int value: 'ten'"),
+        (["run", "--start", "1;2"], "cannot read start '1;2'"),
+        (["run", "--start", "Z"], "named start (A, B, C)"),
+        (["run", "--noise", "-1"], "noise must be in [0, inf)"),
+        (["run", "--schedule", "cosine(T=0)"], "T must be in [1, inf)"),
+        (["run", "--format", "xml"], "invalid choice: 'xml'"),
+        (["run", "--surface", "rotated-bowl(kappa=0)"], "kappa must be in"),
+        (["bogus"], "invalid choice: 'bogus'"),
+        (["list", "things"], "invalid choice: 'things'"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(capsys, argv: list[str], message: str) -> None:
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("optiscope: error: ")
+    assert message in err
+
+
+def test_negative_start_is_accepted_after_a_space(capsys) -> None:
+    code, out, _ = _run(
+        capsys,
+        "run",
+        "--surface",
+        "rosenbrock",
+        "--start",
+        "-1.5,2",
+        "--steps",
+        "0",
+        "--format",
+        "json",
+    )
+    assert code == 0 and json.loads(out)["start"] == [-1.5, 2.0]
+
+
+def test_out_writes_a_file(capsys, tmp_path) -> None:
+    target = tmp_path / "run.json"
+    code, out, _ = _run(capsys, "run", "--steps", "2", "--format", "json", "--out", str(target))
+    assert code == 0 and out == ""
+    assert len(json.loads(target.read_text())["runs"]) == 4
+
+
+def test_out_to_a_missing_folder_is_one_line(capsys, tmp_path) -> None:
+    code, _, err = _run(capsys, "run", "--steps", "2", "--out", str(tmp_path / "no" / "x.csv"))
+    assert code == 2 and err.count("\n") == 1 and "No such file" in err
+
+
+@pytest.mark.parametrize("what", ["surfaces", "optimizers", "schedules"])
+def test_list_prints_one_line_each(capsys, what: str) -> None:
+    from optiscope.core.schedules import KINDS
+
+    code, out, _ = _run(capsys, "list", what)
+    names = {"surfaces": SURFACES, "optimizers": OPTIMIZERS, "schedules": KINDS}[what]
+    lines = out.splitlines()
+    assert code == 0 and [ln.split()[0] for ln in lines] == list(names)
+
+
+def test_console_script_runs_in_a_subprocess() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "optiscope.tui.cli.main", "run", "--steps", "1", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.startswith("run,optimizer,t,w,b,loss")

@@ -1,0 +1,100 @@
+"""Entry point of the ``optiscope`` command: argument parsing and one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib.metadata import version
+from typing import NoReturn
+
+from optiscope.core.errors import OptiscopeError
+
+from .listing import list_command
+from .run_command import add_setup_options, run_command
+
+#: Options whose value may start with "-" (a start point such as -2,2).
+_SIGNED_VALUE_OPTIONS = ("--start",)
+
+
+class UsageError(Exception):
+    """Bad command-line usage: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="optiscope",
+        description="Watch gradient-descent optimizers think, step by step.",
+    )
+    parser.add_argument("--version", action="version", version=f"optiscope {version('optiscope')}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    run = sub.add_parser(
+        "run",
+        help="run optimizers headless and print their steps (table, CSV or JSON)",
+        description="Run one or more optimizers from one start and print every step.",
+    )
+    add_setup_options(run)
+    run.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format"
+    )
+    run.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    run.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="K",
+        help="table and CSV: print every K-th step (the first and last always)",
+    )
+    run.set_defaults(handler=run_command)
+    listing = sub.add_parser("list", help="list surfaces or optimizers, one per line")
+    listing.add_argument("what", choices=("surfaces", "optimizers", "schedules"))
+    listing.set_defaults(handler=list_command)
+    return parser
+
+
+def join_signed_values(argv: Sequence[str]) -> list[str]:
+    """Let ``--start -2,2`` through: argparse would take ``-2,2`` for an option."""
+    out: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _SIGNED_VALUE_OPTIONS and i + 1 < len(args) and args[i + 1].startswith("-"):
+            out.append(f"{arg}={args[i + 1]}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    raw = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    try:
+        args = parser.parse_args(join_signed_values(raw))
+        if args.command is None:
+            parser.print_help()
+            return 0
+        code: int = args.handler(args)
+        return code
+    except (UsageError, OptiscopeError) as exc:
+        print(f"optiscope: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"optiscope: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
