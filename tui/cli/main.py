@@ -29,8 +29,12 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="optiscope",
-        description="Watch gradient-descent optimizers think, step by step.",
+        description=(
+            "Watch gradient-descent optimizers think, step by step. Without a command, opens "
+            "the explorer; the setup options below preload it."
+        ),
     )
+    add_setup_options(parser)
     parser.add_argument("--version", action="version", version=f"optiscope {version('optiscope')}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     run = sub.add_parser(
@@ -79,8 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(join_signed_values(raw))
         if args.command is None:
-            parser.print_help()
-            return 0
+            from .launch import launch
+
+            return launch(args)
         code: int = args.handler(args)
         return code
     except (UsageError, OptiscopeError) as exc:

@@ -1,0 +1,150 @@
+"""Explorer speed, measured on the real app in tmux: key press to updated screen.
+
+Run: ``python benchmarks/bench_tui.py [--keys 60]`` (needs tmux). For each key the script
+notes the time, sends the key with ``tmux send-keys`` and polls ``capture-pane`` until the
+screen's step counter shows the new step. The same loop against a bare Textual app
+(benchmarks/bare_app.py) measures the round trip that is not the app's (tmux, polling,
+the terminal): compare the two. Medians and p95 over all keys; shared machines are noisy.
+
+Scenarios (120x40, four optimizers): latency with a 300-step path on screen, latency at
+step 10,000, auto-run rate at 30 steps/s, start-up to first frame vs the bare app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SESSION = "optiscope-bench"
+HERE = Path(__file__).resolve().parent
+STEP_RE = re.compile(r"\bt (\d+)\b")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def start(command: str, width: int, height: int) -> float:
+    tmux("kill-session", "-t", SESSION)
+    t0 = time.perf_counter()
+    tmux("new-session", "-d", "-s", SESSION, "-x", str(width), "-y", str(height), command)
+    return t0
+
+
+def screen() -> str:
+    return tmux("capture-pane", "-p", "-t", SESSION)
+
+
+def current_step(text: str) -> int | None:
+    for line in reversed(text.splitlines()):
+        match = STEP_RE.search(line)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def wait_for(predicate, timeout: float = 20.0) -> float:  # type: ignore[no-untyped-def]
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if predicate(screen()):
+            return time.perf_counter()
+        time.sleep(0.001)
+    raise TimeoutError("the screen did not change in time")
+
+
+def key_latencies(keys: int, key: str = "n") -> list[float]:
+    out = []
+    for _ in range(keys):
+        before = current_step(screen())
+        assert before is not None, screen()
+        t0 = time.perf_counter()
+        tmux("send-keys", "-t", SESSION, key)
+        t1 = wait_for(lambda s, b=before: current_step(s) not in (None, b))
+        out.append((t1 - t0) * 1000)
+        time.sleep(0.02)
+    return out
+
+
+def summary(name: str, ms: list[float]) -> str:
+    ms = sorted(ms)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return f"  {name:<44} median {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms"
+
+
+def startup(command: str, ready: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = start(command, 120, 40)
+        t1 = wait_for(lambda s: ready in s)
+        times.append((t1 - t0) * 1000)
+    tmux("kill-session", "-t", SESSION)
+    return statistics.median(times)
+
+
+def main() -> None:
+    if shutil.which("tmux") is None:
+        sys.exit("tmux is needed for this benchmark")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keys", type=int, default=60)
+    parser.add_argument("--startups", type=int, default=5)
+    args = parser.parse_args()
+    py = sys.executable
+    app = f"{py} -m optiscope.tui.cli.main"
+    bare = f"{py} {HERE / 'bare_app.py'}"
+
+    print(f"start-up to first frame at 120x40 (median of {args.startups})")
+    bare_ms = startup(bare, "t 0", args.startups)
+    app_ms = startup(app, "t 0", args.startups)
+    print(
+        f"  bare Textual app {bare_ms:6.0f} ms   optiscope {app_ms:6.0f} ms   "
+        f"ratio {app_ms / bare_ms:4.2f}"
+    )
+
+    print(f"key press to updated screen at 120x40 ({args.keys} presses of n)")
+    start(bare, 120, 40)
+    wait_for(lambda s: "t 0" in s)
+    print(summary("bare Textual app (round-trip floor)", key_latencies(args.keys)))
+
+    start(f"{app} --surface rosenbrock --steps 300", 120, 40)
+    wait_for(lambda s: current_step(s) == 0)
+    tmux("send-keys", "-t", SESSION, "g")
+    time.sleep(0.3)
+    tmux("send-keys", "-t", SESSION, "C-u", "300", "Enter")
+    wait_for(lambda s: current_step(s) == 300)
+    print(summary("optiscope, 4 optimizers, 300-step paths", key_latencies(args.keys)))
+    print(summary("optiscope, stepping back (p)", key_latencies(args.keys // 2, "p")))
+
+    tmux("send-keys", "-t", SESSION, "g")
+    time.sleep(0.3)
+    tmux("send-keys", "-t", SESSION, "C-u", "10000", "Enter")
+    wait_for(lambda s: current_step(s) == 10000, timeout=60)
+    print(summary("optiscope at step 10,000", key_latencies(args.keys)))
+
+    tmux("send-keys", "-t", SESSION, "r")
+    wait_for(lambda s: current_step(s) == 0)
+    # speed 10 -> 30 steps/s: two presses of ]
+    tmux("send-keys", "-t", SESSION, "]", "]", "space")
+    time.sleep(0.5)
+    s0, t0 = current_step(screen()), time.perf_counter()
+    time.sleep(4.0)
+    s1, t1 = current_step(screen()), time.perf_counter()
+    tmux("send-keys", "-t", SESSION, "space")
+    paused_at = time.perf_counter()
+    wait_for(lambda s: "paused" in s)
+    settle = (time.perf_counter() - paused_at) * 1000
+    assert s0 is not None and s1 is not None
+    print(
+        f"auto-run at 30 steps/s: {(s1 - s0) / (t1 - t0):5.1f} steps/s measured; "
+        f"pause shown {settle:4.0f} ms after the key (no backlog)"
+    )
+    tmux("kill-session", "-t", SESSION)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Pilot tests: every binding changes the state it names, and the forms validate input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from optiscope.tui.app import SPEEDS, OptiscopeApp
+from optiscope.tui.bindings import COMMANDS
+from optiscope.tui.model import ExplorerModel
+from optiscope.tui.screens.add_optimizer import AddOptimizerScreen
+from optiscope.tui.screens.help import HelpScreen
+from optiscope.tui.screens.jump import JumpScreen
+from optiscope.tui.widgets.controls import ControlsPane
+from optiscope.tui.widgets.explain_pane import ExplainPane
+from optiscope.tui.widgets.field_row import FieldRow
+from optiscope.tui.widgets.loss_plot import LossPlot
+from optiscope.tui.widgets.plot_canvas import ContourPlot
+
+SIZE = (120, 40)
+
+
+def make_app(tmp_path: Path, **kwargs: object) -> OptiscopeApp:
+    return OptiscopeApp(ExplorerModel.create(**kwargs), export_dir=tmp_path)  # type: ignore[arg-type]
+
+
+async def test_opens_on_the_lecture_bowl_with_the_plot_focused(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE):
+        assert app.model.surface.name == "lecture-bowl"
+        assert isinstance(app.focused, ContourPlot)
+        assert [r.label for r in app.model.runs] == ["gd", "momentum", "rmsprop", "adam"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "cursor"),
+    [(["n"], 1), (["right"] * 3, 3), (["n", "n", "p"], 1), (["n", "left", "left"], 0)],
+)
+async def test_step_keys_move_the_cursor(tmp_path: Path, keys: list[str], cursor: int) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*keys)
+        assert app.model.cursor == cursor
+        assert app.table.cursor == cursor
+
+
+async def test_home_end_and_reset(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        assert app.model.cursor == app.model.horizon
+        await pilot.press("home")
+        assert app.model.cursor == 0
+        await pilot.press("n", "n", "space", "r")
+        assert app.model.cursor == 0 and not app.running
+
+
+async def test_jump_screen_goes_to_the_typed_step_and_rejects_nonsense(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, JumpScreen)
+        jump = app.screen.query_one(Input)
+        jump.value = "abc"
+        await pilot.press("enter")
+        assert isinstance(app.screen, JumpScreen)
+        jump.value = "250"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.model.cursor == 250 and len(app.model.focused_run.trajectory) > 250
+
+
+async def test_space_runs_and_pauses(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        assert app.speed == SPEEDS[SPEEDS.index(10) + 3]
+        await pilot.press("space")
+        assert app.running
+        await pilot.pause(0.3)
+        await pilot.press("space")
+        assert not app.running
+        moved = app.model.cursor
+        assert moved > 2
+        await pilot.pause(0.2)
+        assert app.model.cursor == moved
+        await pilot.press("left_square_bracket")
+        assert app.speed == SPEEDS[SPEEDS.index(10) + 2]
+
+
+async def test_cycle_add_and_remove_optimizers(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        assert app.model.focused == 1
+        await pilot.press("O", "O")
+        assert app.model.focused == 3
+        await pilot.press("a")
+        assert isinstance(app.screen, AddOptimizerScreen)
+        app.screen.query_one("#spec-input", Input).value = "rmsprop(beta=2)"
+        app.screen.query_one("#spec-input", Input).focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, AddOptimizerScreen)  # error shown, nothing added
+        assert "beta must be in [0, 1)" in str(app.screen.query_one("#add-error").content)
+        app.screen.query_one("#spec-input", Input).value = "signgd(lr=0.05)"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [r.label for r in app.model.runs][-1] == "signgd(lr=0.05)"
+        assert app.model.focused == 4
+        await pilot.press("d")
+        assert len(app.model.runs) == 4 and "signgd(lr=0.05)" not in [
+            r.label for r in app.model.runs
+        ]
+
+
+async def test_start_moves_with_keys_and_named_starts(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        x0, y0 = app.model.start
+        await pilot.press("D")
+        assert app.model.start[0] > x0 and app.model.start[1] == y0
+        await pilot.press("W")
+        assert app.model.start[1] > y0
+        await pilot.press("2")
+        assert app.model.start == (0.3, -2.3)
+        assert all(r.trajectory.start == (0.3, -2.3) for r in app.model.runs)
+        await pilot.press("shift+left")
+        assert app.model.start[0] < 0.3
+
+
+async def test_zoom_pan_reset_and_equal_aspect_change_the_window(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        (x0, x1), (y0, y1) = app.plot.window
+        await pilot.press("plus")
+        (a0, a1), _ = app.plot.window
+        assert (a1 - a0) < (x1 - x0)
+        await pilot.press("l")
+        (b0, _), _ = app.plot.window
+        assert b0 > a0
+        await pilot.press("0")
+        assert app.plot.window == ((x0, x1), (y0, y1))
+        await pilot.press("e")
+        assert app.plot.equal_aspect
+        assert app.plot.window != ((x0, x1), (y0, y1))
+
+
+async def test_explain_and_loss_views_toggle(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o", "o", "n", "x")
+        pane = app.query_one(ExplainPane)
+        assert pane.has_class("-visible")
+        text = str(pane.content)
+        assert "rmsprop" in text and "S_w" in text
+        await pilot.press("v")
+        assert app.query_one(LossPlot).display and not app.plot.display
+        await pilot.press("v", "x")
+        assert app.plot.display and not pane.has_class("-visible")
+
+
+async def test_export_writes_csv_and_json_and_screenshot_svg(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "E", "P")
+        await pilot.pause()
+    names = sorted(p.suffix for p in tmp_path.iterdir())
+    assert names == [".csv", ".json", ".svg"]
+    csv_text = next(tmp_path.glob("*.csv")).read_text()
+    assert csv_text.startswith("run,optimizer,t,w,b,loss")
+
+
+async def test_help_screen_opens_and_closes(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.timeout(60)  # a wedged screen hangs the app's shutdown: fail, don't hang
+@pytest.mark.parametrize("opener", ["question_mark", "g", "a"])
+async def test_closing_a_dialog_leaves_the_explorer_responsive(tmp_path: Path, opener: str) -> None:
+    """A dialog closed (twice, in a burst) must not pop the explorer or wedge its message loop."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        explorer = app.screen
+        await pilot.press(opener)
+        assert app.screen is not explorer
+        await pilot.press("escape", "escape")
+        assert app.screen is explorer
+        await pilot.press("n", "n")
+        assert app.model.cursor == 2
+
+
+async def test_quit(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_hyperparameter_form_validates_inline_and_keeps_the_last_good_value(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o", "o")  # rmsprop
+        row = app.query_one("#hp-beta", FieldRow)
+        row.input.focus()
+        row.input.value = "abc"
+        await pilot.pause()
+        assert "beta must be a number" in row.error
+        assert app.model.focused_run.setup.hyperparameters["beta"] == 0.9
+        row.input.value = "1.5"
+        await pilot.pause()
+        assert "beta must be in [0, 1); got 1.5" in row.error
+        row.input.value = "0.99"
+        await pilot.pause()
+        assert row.error == ""
+        assert app.model.focused_run.setup.hyperparameters["beta"] == 0.99
+        await pilot.press("escape", "n")
+        assert app.model.cursor == 1
+
+
+async def test_bad_start_and_noise_text_show_messages(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        row = app.query_one("#start-x", FieldRow)
+        row.input.value = "left"
+        await pilot.pause()
+        assert "w must be a number" in row.error and app.model.start == (-4.7, -1.3)
+        row.input.value = "1.5"
+        await pilot.pause()
+        assert app.model.start == (1.5, -1.3)
+        noise = app.query_one("#noise", FieldRow)
+        noise.input.value = "-2"
+        await pilot.pause()
+        assert "noise must be in [0, inf)" in noise.error
+
+
+async def test_huge_learning_rate_is_a_status_not_a_crash(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        row = app.query_one("#hp-lr", FieldRow)
+        row.input.value = "1e9"
+        await pilot.pause()
+        await pilot.press("escape", "n", "n", "n")
+        assert app.model.status_text().startswith("diverged at step")
+        assert "diverged" in str(app.query_one("#status").content)
+
+
+async def test_surface_select_changes_the_surface(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply_surface("rotated-bowl")
+        await pilot.pause()
+        assert app.model.surface.name == "rotated-bowl"
+        row = app.query_one("#surface-theta", FieldRow)
+        row.input.value = "45"
+        await pilot.pause()
+        assert app.model.surface.settings["theta"] == 45
+        row.input.value = "200"
+        await pilot.pause()
+        assert "theta must be in [-90, 90]" in row.error
+        assert app.model.surface.settings["theta"] == 45
+
+
+async def test_narrow_layout_and_controls_toggle(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.has_class("-narrow")
+        controls = app.query_one(ControlsPane)
+        assert not controls.display or controls.region.width == 0
+        await pilot.press("c")
+        assert app.screen.has_class("-show-controls") and controls.region.width > 0
+        await pilot.press("escape", "n")
+        assert app.model.cursor == 1
+
+
+async def test_too_small_terminal_shows_a_message(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        assert app.screen.has_class("-too-small")
+        assert "enlarge" in str(app.query_one("#too-small").content)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not app.screen.has_class("-too-small")
+
+
+async def test_every_command_is_in_the_palette(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE):
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+    for command in COMMANDS:
+        if command.action != "quit":
+            assert command.help[:1].upper() + command.help[1:] in titles
+
+
+def test_every_binding_has_an_id_and_appears_in_help() -> None:
+    from optiscope.tui.screens.help import help_table
+
+    ids = [c.id for c in COMMANDS]
+    assert len(ids) == len(set(ids)) and all(ids)
+    assert help_table().row_count >= len(COMMANDS)

@@ -1,0 +1,118 @@
+"""The explorer's model: cursor, runs and setup edits, without any terminal."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optiscope.core.errors import OptiscopeError
+from optiscope.core.surfaces import get_surface
+from optiscope.tui.model import INITIAL_HORIZON, MAX_RUNS, ExplorerModel
+
+
+def test_default_is_the_lecture_bowl_from_a_with_four_optimizers() -> None:
+    model = ExplorerModel.create()
+    assert model.surface.name == "lecture-bowl" and model.start == (-4.7, -1.3)
+    assert [r.label for r in model.runs] == ["gd", "momentum", "rmsprop", "adam"]
+    assert len({r.marker for r in model.runs}) == 4 and len({r.color for r in model.runs}) == 4
+    assert all(len(r.trajectory) == INITIAL_HORIZON + 1 for r in model.runs)
+
+
+def test_stepping_forward_past_the_horizon_extends_runs_and_back_only_moves_the_cursor() -> None:
+    model = ExplorerModel.create()
+    trajectories = [r.trajectory for r in model.runs]
+    model.jump(INITIAL_HORIZON + 5)
+    assert all(len(r.trajectory) > INITIAL_HORIZON + 5 for r in model.runs)
+    assert [r.trajectory for r in model.runs] == trajectories  # extended, not recomputed
+    before = model.version
+    model.step(-3)
+    assert model.cursor == INITIAL_HORIZON + 2 and model.version == before
+    model.step(-10_000)
+    assert model.cursor == 0
+
+
+def test_record_at_cursor_reads_the_trajectory() -> None:
+    model = ExplorerModel.create()
+    model.jump(7)
+    run = model.focused_run
+    np.testing.assert_array_equal(model.record(run).params, run.trajectory.column("params")[7])
+
+
+def test_hyperparameter_edit_recomputes_only_the_focused_run() -> None:
+    model = ExplorerModel.create()
+    model.focused = 2  # rmsprop
+    others = [r.trajectory for i, r in enumerate(model.runs) if i != 2]
+    model.set_hyperparameter("beta", "0.99")
+    run = model.focused_run
+    assert run.setup.hyperparameters["beta"] == 0.99 and run.label == "rmsprop(beta=0.99)"
+    assert [r.trajectory for i, r in enumerate(model.runs) if i != 2] == others
+    with pytest.raises(OptiscopeError, match=r"beta must be in \[0, 1\); got 1.5"):
+        model.set_hyperparameter("beta", "1.5")
+    assert model.focused_run.setup.hyperparameters["beta"] == 0.99  # last good value kept
+
+
+def test_surface_change_moves_the_start_and_resuggests_learning_rates() -> None:
+    model = ExplorerModel.create()
+    model.set_surface("rosenbrock")
+    assert model.start == get_surface("rosenbrock").start()
+    gd = model.runs[0]
+    assert gd.setup.hyperparameters["lr"] == get_surface("rosenbrock").suggested_lr["gd"]
+
+
+def test_user_given_lr_survives_a_surface_change() -> None:
+    model = ExplorerModel.create(optimizer_specs=["adam(lr=0.3)"])
+    model.set_surface("himmelblau")
+    assert model.runs[0].setup.hyperparameters["lr"] == 0.3
+
+
+def test_add_remove_and_cycle() -> None:
+    model = ExplorerModel.create(optimizer_specs=["gd"])
+    model.add_optimizer("rmsprop(lr=0.05)")
+    assert model.focused == 1 and model.focused_run.label == "rmsprop(lr=0.05)"
+    model.add_optimizer("rmsprop(lr=0.05)")
+    assert model.focused_run.label == "rmsprop(lr=0.05)#2"
+    assert model.cycle_focus(1).label == "gd"
+    model.remove_focused()
+    assert [r.label for r in model.runs] == ["rmsprop(lr=0.05)", "rmsprop(lr=0.05)#2"]
+    model.remove_focused()
+    with pytest.raises(OptiscopeError, match="at least one"):
+        model.remove_focused()
+    while len(model.runs) < MAX_RUNS:
+        model.add_optimizer("signgd")
+    with pytest.raises(OptiscopeError, match="at most"):
+        model.add_optimizer("gd")
+    with pytest.raises(OptiscopeError, match="unknown optimizer"):
+        ExplorerModel.create().add_optimizer("adamm")
+
+
+def test_start_moves_and_named_starts() -> None:
+    model = ExplorerModel.create()
+    model.nudge_start(1, 0, ((-6.0, 6.0), (-3.0, 3.0)))
+    assert model.start == pytest.approx((-4.7 + 0.24, -1.3))
+    assert model.named_start(1) == "B" and model.start == (0.3, -2.3)
+    assert all(r.trajectory.start == (0.3, -2.3) for r in model.runs)
+    with pytest.raises(OptiscopeError):
+        model.named_start(7)
+
+
+def test_status_at_the_cursor_does_not_reveal_the_future() -> None:
+    model = ExplorerModel.create(optimizer_specs=["gd(lr=0.6)"])
+    k = model.focused_run.trajectory.status.step
+    assert k is not None
+    model.jump(k - 1)
+    assert model.status_text() == "running"
+    model.jump(k + 5)
+    assert model.status_text().startswith(f"diverged at step {k}")
+    assert model.all_finished
+
+
+def test_noise_and_schedule_edits_apply_to_every_run() -> None:
+    model = ExplorerModel.create()
+    model.set_noise(0.3, 5)
+    assert all(r.trajectory.noise.sigma == 0.3 for r in model.runs)
+    model.set_schedule("cosine(T=50)")
+    assert all(r.trajectory.schedule.kind == "cosine" for r in model.runs)
+    with pytest.raises(OptiscopeError):
+        model.set_schedule("cosine(T=-1)")
+    with pytest.raises(OptiscopeError):
+        model.set_noise(-1.0)

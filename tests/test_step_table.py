@@ -1,0 +1,260 @@
+"""The step table: headers from the optimizer's state, a cursor that stays in view, and work
+per step that does not grow with the trajectory."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.strip import Strip
+
+from optiscope.core.format import fmt
+from optiscope.core.specs import make_setup
+from optiscope.core.surfaces import get_surface
+from optiscope.core.trajectory import Step, Trajectory, run
+from optiscope.tui.widgets.step_table import CONTEXT, CURSOR_GLYPH, MARKS, StepTable
+
+BOWL = get_surface("lecture-bowl")
+START = (-4.7, -1.3)
+
+
+def _run(name: str, steps: int, **hp: object) -> Trajectory:
+    return run(BOWL, make_setup(name, hp or {"lr": 0.1}, BOWL), START, steps)
+
+
+class CountingTrajectory(Trajectory):
+    """Counts record reads: each one is a row being formatted."""
+
+    reads = 0
+
+    def __getitem__(self, k: int) -> Step:
+        CountingTrajectory.reads += 1
+        return super().__getitem__(k)
+
+
+class CountingTable(StepTable):
+    rendered: list[int]
+
+    def render_line(self, y: int) -> Strip:
+        self.rendered.append(y)
+        return super().render_line(y)
+
+
+class HostApp(App[None]):
+    def __init__(self, traj: Trajectory, table_cls: type[StepTable] = StepTable) -> None:
+        super().__init__()
+        self.traj = traj
+        self.table_cls = table_cls
+        self.clicked: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        table = self.table_cls(self.traj, BOWL.coords, self.traj.setup.label)
+        if isinstance(table, CountingTable):
+            table.rendered = []
+        yield table
+
+    def on_step_table_row_clicked(self, message: StepTable.RowClicked) -> None:
+        self.clicked.append(message.t)
+
+
+def _lines(table: StepTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
+
+
+def _cursor_line(table: StepTable) -> tuple[int, str]:
+    hits = [(y, text) for y, text in enumerate(_lines(table)) if text.startswith(CURSOR_GLYPH)]
+    assert len(hits) == 1, hits
+    return hits[0]
+
+
+def _expected_cells(traj: Trajectory, k: int) -> list[str]:
+    s = traj[k]
+    cells = [str(k), fmt(s.params[0]), fmt(s.params[1]), fmt(s.loss)]
+    cells += [fmt(s.grad[0]), fmt(s.grad[1])]
+    for name in traj.state_names:
+        cells += [fmt(s.state[name][0]), fmt(s.state[name][1])]
+    cells += [fmt(s.effective_lr[0]), fmt(s.effective_lr[1])]
+    return [*cells, fmt(s.update[0]), fmt(s.update[1])]
+
+
+async def test_rmsprop_headers_are_its_state_fields_per_coordinate() -> None:
+    traj = _run("rmsprop", 20)
+    async with HostApp(traj).run_test(size=(120, 40)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        assert table.headers == [
+            *("t", "w", "b", "loss", "∂w", "∂b", "S w", "S b"),
+            *("ηeff w", "ηeff b", "Δw", "Δb"),
+        ]
+        assert table.render_line(0).text.split() == [
+            *("t", "w", "b", "loss", "∂w", "∂b", "S", "w", "S", "b"),
+            *("ηeff", "w", "ηeff", "b", "Δw", "Δb"),
+        ]
+
+
+async def test_adam_shows_moments_then_bias_corrected_ones_and_nadam_a_scalar_column() -> None:
+    async with HostApp(_run("adam", 20)).run_test(size=(120, 40)) as pilot:
+        headers = pilot.app.query_one(StepTable).headers
+        assert headers[6:14] == ["m w", "m b", "v w", "v b", "m̂ w", "m̂ b", "v̂ w", "v̂ b"]
+    async with HostApp(_run("nadam", 20)).run_test(size=(120, 40)) as pilot:
+        headers = pilot.app.query_one(StepTable).headers
+        assert headers[6:11] == ["m w", "m b", "v w", "v b", "Πμ"]
+    traj = _run("rmsprop", 5, lr=0.05, centered=True, momentum=0.5)
+    async with HostApp(traj).run_test(size=(120, 40)) as pilot:
+        headers = pilot.app.query_one(StepTable).headers
+        assert headers[6:12] == ["S w", "S b", "ḡ w", "ḡ b", "B w", "B b"]
+
+
+async def test_the_cursor_row_shows_the_records_numbers_exactly_as_fmt_prints_them() -> None:
+    traj = _run("adam", 50)
+    async with HostApp(traj).run_test(size=(220, 40)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(7)
+        await pilot.pause()
+        y, text = _cursor_line(table)
+        assert text.split()[1:] == _expected_cells(traj, 7)
+        assert y == 8  # header, then rows 0..7
+        cursor_style = table.get_component_rich_style("step-table--cursor")
+        segments = list(table.render_line(y))
+        assert all(seg.style and seg.style.bgcolor == cursor_style.bgcolor for seg in segments)
+        other = list(table.render_line(y + 1))
+        assert all(seg.style and seg.style.bgcolor != cursor_style.bgcolor for seg in other)
+
+
+async def test_columns_past_the_right_edge_scroll_into_view_with_t_frozen() -> None:
+    traj = _run("adam", 50)
+    async with HostApp(traj).run_test(size=(80, 20)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(3)
+        await pilot.pause()
+        assert table.virtual_size.width > table.scrollable_content_region.width
+        table.scroll_to(x=table.max_scroll_x, animate=False)
+        await pilot.pause()
+        words = _cursor_line(table)[1].split()
+        assert words[1] == "3"  # the frozen t column
+        assert words[-2:] == [fmt(traj[3].update[0]), fmt(traj[3].update[1])]
+        assert table.render_line(0).text.split()[-2:] == ["Δw", "Δb"]
+
+
+async def test_jumping_to_row_5000_of_10000_scrolls_it_into_view() -> None:
+    traj = _run("rmsprop", 9999)
+    assert len(traj) == 10_000
+    async with HostApp(traj).run_test(size=(120, 40)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(5000)
+        await pilot.pause()
+        y, text = _cursor_line(table)
+        assert text.split()[1:4] == ["5000", fmt(traj[5000].params[0]), fmt(traj[5000].params[1])]
+        assert 1 + CONTEXT <= y <= table.scrollable_content_region.height - 1 - CONTEXT
+
+
+async def test_stepping_past_the_bottom_keeps_context_rows_below_the_cursor() -> None:
+    traj = _run("rmsprop", 500)
+    async with HostApp(traj).run_test(size=(120, 14)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        await pilot.pause()
+        height = table.scrollable_content_region.height
+        # Scrolling without animation is immediate, so each step can be checked at once.
+        for k in range(40):
+            table.set_cursor(k)
+            y, _ = _cursor_line(table)
+            assert y <= height - 1 - CONTEXT
+        assert table.scroll_y > 0
+        for k in range(39, 0, -1):
+            table.set_cursor(k)
+            assert _cursor_line(table)[0] >= 1 + min(CONTEXT, k)
+        assert table.scroll_y == 0
+
+
+async def test_set_cursor_renders_only_the_two_rows_it_changes() -> None:
+    traj = _run("rmsprop", 9999)
+    async with HostApp(traj, CountingTable).run_test(size=(120, 40)) as pilot:
+        table = pilot.app.query_one(CountingTable)
+        table.set_cursor(5000)
+        await pilot.pause()
+        for k in (5001, 5002, 4990):
+            table.rendered.clear()
+            table.set_cursor(k)
+            await pilot.pause()
+            assert 1 <= len(table.rendered) <= 2, table.rendered
+
+
+async def test_each_step_formats_a_bounded_number_of_rows_whatever_the_length() -> None:
+    for steps in (300, 9999):
+        traj = CountingTrajectory(BOWL, make_setup("adam", {"lr": 0.1}, BOWL), START)
+        traj.extend(steps + 1)
+        async with HostApp(traj).run_test(size=(120, 14)) as pilot:
+            table = pilot.app.query_one(StepTable)
+            table.set_cursor(150)
+            await pilot.pause()
+            start = table.scroll_y
+            for k in range(151, 171):
+                CountingTrajectory.reads = 0
+                table.set_cursor(k)
+                await pilot.pause()
+                # The row losing the highlight, the row gaining it, and the one scrolled in.
+                assert CountingTrajectory.reads <= 3
+            assert table.scroll_y > start
+
+
+async def test_switching_trajectory_replaces_headers_and_rows() -> None:
+    traj = _run("rmsprop", 20)
+    async with HostApp(traj).run_test(size=(120, 40)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(4)
+        adam = _run("adam", 30)
+        table.set_trajectory(adam, BOWL.coords, "adam")
+        await pilot.pause()
+        assert "m̂ w" in table.headers and "S w" not in table.headers
+        assert "m̂ w" in table.render_line(0).text
+        assert table.virtual_size.height == len(adam) + 1
+        assert _cursor_line(table)[1].split()[1:3] == ["4", fmt(adam[4].params[0])]
+        assert table.trajectory is adam and table.border_title == "adam"
+
+
+async def test_notify_extended_grows_the_table_without_rebuilding_it() -> None:
+    traj = _run("gd", 10)
+    async with HostApp(traj).run_test(size=(120, 40)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(40)
+        await pilot.pause()
+        assert _lines(table)[12].strip() == ""
+        traj.extend(50)
+        table.notify_extended()
+        await pilot.pause()
+        assert table.virtual_size.height == len(traj) + 1
+        assert _cursor_line(table)[1].split()[1] == "40"
+
+
+async def test_a_diverged_run_shows_nan_and_inf_as_errors_and_marks_the_row() -> None:
+    traj = _run("gd", 10, lr=1e308)
+    assert traj.status.kind == "diverged"
+    last = len(traj) - 1
+    async with HostApp(traj).run_test(size=(160, 20)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(0)
+        await pilot.pause()
+        strip = table.render_line(1 + last)
+        assert strip.text[1] == MARKS["diverged"]
+        error = table.get_component_rich_style("step-table--error")
+        bad = [seg for seg in strip if seg.text.strip() in ("inf", "-inf", "nan")]
+        assert bad and all(seg.style and seg.style.color == error.color for seg in bad)
+
+
+async def test_a_40_column_terminal_does_not_crash() -> None:
+    traj = _run("adam", 300)
+    async with HostApp(traj).run_test(size=(40, 10)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        for k in (0, 1, 150, 299, 5):
+            table.set_cursor(k)
+            await pilot.pause()
+            assert all(len(line) <= 40 for line in _lines(table))
+        table.scroll_to(x=table.max_scroll_x, animate=False)
+        await pilot.pause()
+        assert _cursor_line(table)[1].split()[1] == "5"
+
+
+async def test_clicking_a_row_reports_its_step() -> None:
+    traj = _run("gd", 30)
+    app = HostApp(traj)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click(StepTable, offset=(10, 4))
+        await pilot.pause()
+        assert app.clicked == [3]

@@ -1,0 +1,418 @@
+"""The explorer: a keyboard-first Textual app over the NumPy core.
+
+Every key becomes one call on the ExplorerModel; then only the views that depend on what
+changed are told (a cursor move costs a path segment and two table rows, not a redraw).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from optiscope.core.errors import OptiscopeError
+from optiscope.core.export import csv_header, csv_rows, run_document
+
+from .bindings import COMMANDS, bindings
+from .model import MAX_HORIZON, ExplorerModel
+from .screens.add_optimizer import AddOptimizerScreen
+from .screens.help import HelpScreen
+from .screens.jump import JumpScreen
+from .widgets.controls import ControlsPane
+from .widgets.explain_pane import ExplainPane, explain_text
+from .widgets.field_row import FieldRow
+from .widgets.loss_plot import LossPlot
+from .widgets.plot_canvas import ContourPlot, PlotSeries
+from .widgets.status_line import StatusLine, status_text
+from .widgets.step_table import StepTable
+
+SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 240)
+DEFAULT_SPEED = 10
+#: Timer ticks at most this often; faster speeds take several steps per tick.
+MAX_TICK_RATE = 60
+NARROW_BELOW = 100
+MIN_SIZE = (60, 18)
+
+
+class OptiscopeApp(App[None]):
+    """optiscope's explorer. ``export_dir`` receives exports and screenshots."""
+
+    TITLE = "optiscope"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(), ("escape", "focus_plot", "")]
+
+    def __init__(self, model: ExplorerModel | None = None, export_dir: Path | None = None) -> None:
+        super().__init__()
+        self.model = model or ExplorerModel.create()
+        self.export_dir = Path.cwd() if export_dir is None else export_dir
+        self.running = False
+        self.speed_index = SPEEDS.index(DEFAULT_SPEED)
+        self._timer: Timer | None = None
+        self._shown_version = -1
+        self._reported_divergence: set[int] = set()
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield ControlsPane(self.model, id="controls")
+            with Vertical(id="right"):
+                with Vertical(id="plots"):
+                    yield ContourPlot(id="plot")
+                    yield LossPlot(id="loss")
+                yield ExplainPane(id="explain")
+                yield StepTable(id="table")
+        yield StatusLine(id="status")
+        yield Footer()
+        yield Static("", id="too-small")
+
+    def on_mount(self) -> None:
+        self.query_one(LossPlot).display = False
+        self.plot.set_surface(self.model.surface)
+        self.plot.set_start(self.model.start)
+        self._layout_for(self.size.width, self.size.height)
+        self.refresh_all()
+        self.plot.focus()
+
+    @property
+    def plot(self) -> ContourPlot:
+        return self.query_one(ContourPlot)
+
+    @property
+    def table(self) -> StepTable:
+        return self.query_one(StepTable)
+
+    @property
+    def speed(self) -> int:
+        return SPEEDS[self.speed_index]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_for(event.size.width, event.size.height)
+
+    def _layout_for(self, width: int, height: int) -> None:
+        screen = self.screen
+        if not isinstance(screen, Screen) or screen is not self.screen_stack[0]:
+            screen = self.screen_stack[0]
+        narrow = width < NARROW_BELOW
+        screen.set_class(narrow, "-narrow")
+        screen.set_class(not narrow, "-wide")
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        screen.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"optiscope needs a terminal of at least {MIN_SIZE[0]}×{MIN_SIZE[1]};\n"
+                f"this one is {width}×{height}. Please enlarge it.\n\n(q quits)"
+            )
+
+    # -- pushing model state to the views --------------------------------------------------
+    def refresh_all(self) -> None:
+        """After a setup change: new paths, new table, fresh controls."""
+        model = self.model
+        self._shown_version = model.version
+        run = model.focused_run
+        self.table.set_trajectory(run.trajectory, model.surface.coords, run.label)
+        self.plot.set_start(model.start)
+        self.query_one(ControlsPane).sync()
+        self.refresh_cursor()
+
+    def refresh_cursor(self) -> None:
+        """After a cursor move: path heads, table row, explain, status."""
+        model = self.model
+        if model.version != self._shown_version:
+            self.refresh_all()
+            return
+        series = [
+            PlotSeries(r.label, r.color, r.marker, r.trajectory.column("params"))
+            for r in model.runs
+        ]
+        self.plot.set_series(series, model.cursor, model.focused)
+        loss = self.query_one(LossPlot)
+        if loss.display:
+            f_min = min((m.value for m in model.surface.minima), default=0.0)
+            loss.set_losses(
+                [(r.label, r.color, r.marker, r.trajectory.column("loss")) for r in model.runs],
+                model.cursor,
+                f_min,
+            )
+        self.table.notify_extended()
+        self.table.set_cursor(min(model.cursor, len(model.focused_run.trajectory) - 1))
+        explain = self.query_one(ExplainPane)
+        if explain.has_class("-visible"):
+            explain.update(explain_text(model))
+        self.query_one(StatusLine).update(status_text(model, self.running, self.speed))
+        self._report_divergence()
+
+    def _report_divergence(self) -> None:
+        for run in self.model.runs:
+            status = run.trajectory.status
+            key = id(run.trajectory)
+            if (
+                status.kind == "diverged"
+                and status.step is not None
+                and status.step <= self.model.cursor
+                and key not in self._reported_divergence
+            ):
+                self._reported_divergence.add(key)
+                self.notify(f"{run.label} {status.text()}", severity="warning", timeout=4)
+
+    def _try(self, change: object) -> str | None:
+        """Run a model change; an OptiscopeError becomes a message (and nothing changes)."""
+        try:
+            if callable(change):
+                change()
+        except OptiscopeError as exc:
+            return str(exc)
+        self.refresh_all()
+        return None
+
+    # -- edits from the controls pane ------------------------------------------------------
+    def apply_surface(self, name: str) -> str | None:
+        message = self._try(lambda: self.model.set_surface(name))
+        if message is None:
+            self.plot.set_surface(self.model.surface)
+            self._reported_divergence.clear()
+            self.refresh_all()
+        return message
+
+    def apply_surface_setting(self, name: str, text: object) -> str | None:
+        message = self._try(lambda: self.model.set_surface_setting(name, text))
+        if message is None:
+            self.plot.set_surface(self.model.surface)
+            self.refresh_all()
+        return message
+
+    def apply_hyperparameter(self, name: str, text: object) -> str | None:
+        return self._try(lambda: self.model.set_hyperparameter(name, text))
+
+    def apply_start_text(self, x_text: str | None, y_text: str | None) -> str | None:
+        def change() -> None:
+            x, y = self.model.start
+            x = _number(x_text, self.model.surface.coords[0]) if x_text is not None else x
+            y = _number(y_text, self.model.surface.coords[1]) if y_text is not None else y
+            self.model.set_start((x, y))
+
+        return self._try(change)
+
+    def apply_noise(self, sigma_text: str | None, seed_text: str | None) -> str | None:
+        def change() -> None:
+            sigma = _number(sigma_text, "σ") if sigma_text is not None else None
+            seed = None
+            if seed_text is not None:
+                value = _number(seed_text, "seed")
+                if value != int(value):
+                    raise OptiscopeError(f"seed must be a whole number; got {seed_text!r}")
+                seed = int(value)
+            self.model.set_noise(sigma, seed)
+
+        return self._try(change)
+
+    def apply_schedule(self, text: str) -> str | None:
+        return self._try(lambda: self.model.set_schedule(text))
+
+    def try_add_optimizer(self, spec: str) -> str | None:
+        return self._try(lambda: self.model.add_optimizer(spec))
+
+    def focus_run(self, index: int) -> None:
+        self.model.focused = index % len(self.model.runs)
+        self.refresh_all()
+
+    def on_field_row_applied(self, event: FieldRow.Applied) -> None:
+        event.stop()
+
+    # -- actions: steps --------------------------------------------------------------------
+    def action_step(self, delta: int) -> None:
+        self.model.step(delta)
+        self.refresh_cursor()
+
+    def action_first(self) -> None:
+        self.model.first()
+        self.refresh_cursor()
+
+    def action_last(self) -> None:
+        self.model.last()
+        self.refresh_cursor()
+
+    def action_reset(self) -> None:
+        self._stop()
+        self.model.first()
+        self.plot.reset_view()
+        self.refresh_cursor()
+
+    def action_jump(self) -> None:
+        def done(step: int | None) -> None:
+            if step is not None:
+                self.model.jump(step)
+                self.refresh_cursor()
+
+        self.push_screen(JumpScreen(self.model.cursor, MAX_HORIZON), done)
+
+    def action_toggle_run(self) -> None:
+        if self.running:
+            self._stop()
+        else:
+            self.running = True
+            self._start_timer()
+        self.refresh_cursor()
+
+    def action_speed(self, delta: int) -> None:
+        self.speed_index = max(0, min(len(SPEEDS) - 1, self.speed_index + delta))
+        if self.running:
+            self._start_timer()
+        self.refresh_cursor()
+
+    def _start_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        rate = min(self.speed, MAX_TICK_RATE)
+        self._timer = self.set_interval(1 / rate, self._tick)
+
+    def _stop(self) -> None:
+        self.running = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _tick(self) -> None:
+        steps = max(1, round(self.speed / MAX_TICK_RATE)) if self.speed > MAX_TICK_RATE else 1
+        self.model.step(steps)
+        if self.model.all_finished or self.model.cursor >= MAX_HORIZON:
+            self._stop()
+        self.refresh_cursor()
+
+    # -- actions: optimizers ---------------------------------------------------------------
+    def action_cycle_optimizer(self, delta: int) -> None:
+        self.model.cycle_focus(delta)
+        self.refresh_all()
+
+    def action_add_optimizer(self) -> None:
+        self.push_screen(AddOptimizerScreen(self.try_add_optimizer))
+
+    def action_remove_optimizer(self) -> None:
+        message = self._try(self.model.remove_focused)
+        if message:
+            self.notify(message, severity="warning")
+
+    # -- actions: start point --------------------------------------------------------------
+    def action_move_start(self, dx: int, dy: int) -> None:
+        self.model.nudge_start(dx, dy, self.plot.window)
+        self.refresh_all()
+
+    def action_named_start(self, index: int) -> None:
+        try:
+            name = self.model.named_start(index)
+        except OptiscopeError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.notify(f"start {name}", timeout=1.5)
+        self.refresh_all()
+
+    def on_contour_plot_clicked(self, event: ContourPlot.Clicked) -> None:
+        self.model.set_start((event.x, event.y))
+        self.refresh_all()
+
+    # -- actions: view ---------------------------------------------------------------------
+    def action_zoom(self, factor: float) -> None:
+        self.plot.zoom(factor)
+
+    def action_pan(self, dx: float, dy: float) -> None:
+        self.plot.pan(dx, dy)
+
+    def action_reset_view(self) -> None:
+        self.plot.reset_view()
+
+    def action_equal_aspect(self) -> None:
+        self.plot.equal_aspect = not self.plot.equal_aspect
+        self.notify("equal aspect " + ("on" if self.plot.equal_aspect else "off"), timeout=1.5)
+
+    def action_explain(self) -> None:
+        pane = self.query_one(ExplainPane)
+        pane.toggle_class("-visible")
+        self.refresh_cursor()
+
+    def action_loss_view(self) -> None:
+        loss = self.query_one(LossPlot)
+        loss.display = not loss.display
+        self.plot.display = not loss.display
+        self.refresh_cursor()
+
+    def action_toggle_controls(self) -> None:
+        screen = self.screen_stack[0]
+        if screen.has_class("-narrow"):
+            screen.toggle_class("-show-controls")
+            if screen.has_class("-show-controls"):
+                self.query_one(ControlsPane).focus()
+            else:
+                self.plot.focus()
+        else:
+            screen.toggle_class("-hide-controls")
+
+    def action_focus_plot(self) -> None:
+        self.screen_stack[0].remove_class("-show-controls")
+        self.plot.focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    # -- actions: files --------------------------------------------------------------------
+    def export_paths(self) -> tuple[Path, Path]:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        base = self.export_dir / f"optiscope-{self.model.surface.name}-{stamp}"
+        return base.with_suffix(".csv"), base.with_suffix(".json")
+
+    def action_export(self) -> None:
+        import csv
+
+        model = self.model
+        runs = [r.trajectory for r in model.runs]
+        csv_path, json_path = self.export_paths()
+        try:
+            with csv_path.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(csv_header(model.surface, runs))
+                writer.writerows(csv_rows(model.surface, runs))
+            doc = run_document(model.surface, model.start, runs, model.noise, model.schedule)
+            json_path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
+        except OSError as exc:
+            self.notify(f"export failed: {exc}", severity="error")
+            return
+        self.notify(f"exported {csv_path.name} and {json_path.name}")
+
+    def action_screenshot(self) -> None:
+        name = f"optiscope-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        try:
+            path = self.save_screenshot(filename=name, path=str(self.export_dir))
+        except OSError as exc:
+            self.notify(f"screenshot failed: {exc}", severity="error")
+            return
+        self.notify(f"saved {Path(path).name}")
+
+    # -- command palette -------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for command in COMMANDS:
+            if command.action == "quit":
+                continue
+            yield SystemCommand(
+                command.help[:1].upper() + command.help[1:],
+                f"key: {command.key_display or command.keys.split(',')[0]}",
+                lambda action=command.action: self.run_action(action),
+            )
+
+
+def _number(text: str | None, label: str) -> float:
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise OptiscopeError(f"{label} must be a number; got {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise OptiscopeError(f"{label} must be finite; got {text!r}")
+    return value

@@ -1,0 +1,189 @@
+"""Every key of the explorer, in one table: the footer, the help screen and the command
+palette are all generated from it, and each binding has an id so a keymap can remap it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    """One explorer action: its keys, footer text, id and a line for the help screen."""
+
+    keys: str
+    action: str
+    short: str
+    id: str
+    help: str
+    show: bool = False
+    group: str = "Steps"
+    key_display: str | None = None
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "n,right",
+        "step(1)",
+        "Next",
+        "step-forward",
+        "step forward one update",
+        True,
+        key_display="n/→",
+    ),
+    Command(
+        "p,left", "step(-1)", "Back", "step-back", "step back one update", True, key_display="p/←"
+    ),
+    Command("space", "toggle_run", "Run", "run", "run / pause stepping automatically", True),
+    Command("right_square_bracket", "speed(1)", "Faster", "faster", "run faster", key_display="]"),
+    Command("left_square_bracket", "speed(-1)", "Slower", "slower", "run slower", key_display="["),
+    Command("g", "jump", "Jump", "jump", "jump to a step number", True),
+    Command("home", "first", "First", "first", "go to step 0"),
+    Command("end", "last", "Last", "last", "go to the last computed step"),
+    Command("r", "reset", "Reset", "reset", "back to step 0 and stop running"),
+    Command(
+        "o",
+        "cycle_optimizer(1)",
+        "Focus",
+        "cycle-optimizer",
+        "focus the next optimizer (table, explain, form)",
+        True,
+        "Optimizers",
+    ),
+    Command(
+        "O",
+        "cycle_optimizer(-1)",
+        "Focus back",
+        "cycle-optimizer-back",
+        "focus the previous optimizer",
+        False,
+        "Optimizers",
+    ),
+    Command(
+        "a",
+        "add_optimizer",
+        "Add",
+        "add-optimizer",
+        "add an optimizer to compare",
+        True,
+        "Optimizers",
+    ),
+    Command(
+        "d",
+        "remove_optimizer",
+        "Remove",
+        "remove-optimizer",
+        "remove the focused optimizer",
+        False,
+        "Optimizers",
+    ),
+    Command(
+        "W,shift+up",
+        "move_start(0,1)",
+        "Start ↑",
+        "start-up",
+        "move the start up",
+        group="Start",
+        key_display="W",
+    ),
+    Command(
+        "S,shift+down",
+        "move_start(0,-1)",
+        "Start ↓",
+        "start-down",
+        "move the start down",
+        group="Start",
+        key_display="S",
+    ),
+    Command(
+        "A,shift+left",
+        "move_start(-1,0)",
+        "Start ←",
+        "start-left",
+        "move the start left",
+        group="Start",
+        key_display="A",
+    ),
+    Command(
+        "D,shift+right",
+        "move_start(1,0)",
+        "Start →",
+        "start-right",
+        "move the start right",
+        group="Start",
+        key_display="D",
+    ),
+    Command(
+        "1", "named_start(0)", "Start 1", "start-1", "first named start (e.g. A)", group="Start"
+    ),
+    Command(
+        "2", "named_start(1)", "Start 2", "start-2", "second named start (e.g. B)", group="Start"
+    ),
+    Command(
+        "3", "named_start(2)", "Start 3", "start-3", "third named start (e.g. C)", group="Start"
+    ),
+    Command("4", "named_start(3)", "Start 4", "start-4", "fourth named start", group="Start"),
+    Command(
+        "plus,equals_sign",
+        "zoom(0.8)",
+        "Zoom in",
+        "zoom-in",
+        "zoom in",
+        group="View",
+        key_display="+",
+    ),
+    Command(
+        "minus", "zoom(1.25)", "Zoom out", "zoom-out", "zoom out", group="View", key_display="-"
+    ),
+    Command("h", "pan(-0.1,0)", "Pan ←", "pan-left", "pan left", group="View"),
+    Command("l", "pan(0.1,0)", "Pan →", "pan-right", "pan right", group="View"),
+    Command("k", "pan(0,0.1)", "Pan ↑", "pan-up", "pan up", group="View"),
+    Command("j", "pan(0,-0.1)", "Pan ↓", "pan-down", "pan down", group="View"),
+    Command("0", "reset_view", "Fit", "reset-view", "reset zoom and pan", group="View"),
+    Command(
+        "e",
+        "equal_aspect",
+        "Aspect",
+        "equal-aspect",
+        "equal aspect: one unit is as long on both axes",
+        group="View",
+    ),
+    Command(
+        "x",
+        "explain",
+        "Explain",
+        "explain",
+        "show the update rule with this step's numbers",
+        True,
+        "View",
+    ),
+    Command(
+        "v",
+        "loss_view",
+        "Loss",
+        "loss-view",
+        "switch between contours and loss vs step",
+        True,
+        "View",
+    ),
+    Command(
+        "c",
+        "toggle_controls",
+        "Controls",
+        "toggle-controls",
+        "show or hide the controls pane",
+        group="View",
+    ),
+    Command("E", "export", "Export", "export", "write the run as CSV and JSON", group="Files"),
+    Command("P", "screenshot", "Screenshot", "screenshot", "save an SVG screenshot", group="Files"),
+    Command("question_mark", "help", "Help", "help", "all keys", True, "App", key_display="?"),
+    Command("q", "quit", "Quit", "quit", "quit optiscope", True, "App"),
+)
+
+
+def bindings() -> list[Binding]:
+    return [
+        Binding(c.keys, c.action, c.short, show=c.show, id=c.id, key_display=c.key_display)
+        for c in COMMANDS
+    ]

@@ -1,0 +1,25 @@
+"""``optiscope [setup options]``: validate the options, then open the explorer on them."""
+
+from __future__ import annotations
+
+import argparse
+
+from .run_command import resolve_setup
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Bad options raise before any screen opens (the caller prints one line, exit 2)."""
+    setup = resolve_setup(args)
+    from ..app import OptiscopeApp
+    from ..model import ExplorerModel
+
+    model = ExplorerModel.create(
+        setup.surface,
+        setup.start,
+        args.optimizer,
+        setup.noise,
+        setup.schedule,
+        horizon=max(setup.steps, 1),
+    )
+    OptiscopeApp(model).run()
+    return 0

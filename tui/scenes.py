@@ -1,0 +1,61 @@
+"""Named screens of the explorer, reproducible key by key.
+
+The snapshot tests and ``scripts/make_screenshots.py`` share these, so the pictures in
+the README are the screens the tests check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from optiscope.core.surfaces import get_surface
+
+from .model import ExplorerModel
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    caption: str
+    keys: tuple[str, ...] = ()
+    surface: str = "lecture-bowl"
+    start: tuple[float, float] | None = None
+    optimizers: tuple[str, ...] = ()
+    sizes: tuple[tuple[int, int], ...] = field(default=((120, 40), (80, 24)))
+
+    def model(self) -> ExplorerModel:
+        surface = get_surface(self.surface)
+        return ExplorerModel.create(surface, self.start, list(self.optimizers) or None)
+
+
+SCENES: tuple[Scene, ...] = (
+    Scene("initial", "The default: GD, momentum, RMSprop and Adam on the lecture bowl from A"),
+    Scene(
+        "after-20-steps",
+        "Twenty steps in: GD zig-zags in b, RMSprop evens the axes out",
+        keys=("n",) * 20,
+    ),
+    Scene(
+        "compare-four",
+        "Himmelblau from (0.54, −0.74): GD and momentum go one way, RMSprop and Adam another",
+        keys=("n",) * 60,
+        surface="himmelblau",
+        optimizers=("gd", "momentum", "rmsprop", "adam"),
+    ),
+    Scene(
+        "explain",
+        "RMSprop's update at step 3 with its numbers substituted",
+        keys=("o", "o", "n", "n", "n", "x"),
+    ),
+    Scene(
+        "loss-view",
+        "Loss against step, log scale, for the four optimizers",
+        keys=("n",) * 40 + ("v",),
+    ),
+    Scene(
+        "narrow-controls",
+        "80 columns: the controls pane on demand (c)",
+        keys=("o", "o", "c"),
+        sizes=((80, 24),),
+    ),
+)

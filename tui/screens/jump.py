@@ -1,0 +1,49 @@
+"""``g``: type a step number and go there."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Label
+
+from .modal import OnceModal
+
+
+class JumpScreen(OnceModal[int | None]):
+    DEFAULT_CSS = """
+    JumpScreen { align: center middle; }
+    JumpScreen > Vertical {
+        width: 40; height: auto; border: round $accent; background: $surface; padding: 0 1;
+    }
+    JumpScreen .error { color: $error; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="cancel-jump")
+    ]
+
+    def __init__(self, current: int, limit: int) -> None:
+        super().__init__()
+        self.current = current
+        self.limit = limit
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Jump to step (0 … {self.limit:,})")
+            yield Input(str(self.current), id="step-input", type="integer")
+            yield Label("", classes="error", id="jump-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip().replace(",", "").replace("_", "")
+        try:
+            step = int(text)
+        except ValueError:
+            self.query_one("#jump-error", Label).update(f"not a whole number: {event.value!r}")
+            return
+        if not 0 <= step <= self.limit:
+            self.query_one("#jump-error", Label).update(f"must be in 0 … {self.limit:,}")
+            return
+        self.dismiss(step)

@@ -1,0 +1,48 @@
+"""One line under the plot: step, loss, gradient norm and the focused run's status."""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.widgets import Static
+
+from optiscope.core.format import fmt
+
+from ..model import ExplorerModel
+
+
+def status_text(model: ExplorerModel, running: bool, speed: float) -> Text:
+    run = model.focused_run
+    step = model.record(run)
+    gnorm = math.hypot(float(step.exact_grad[0]), float(step.exact_grad[1]))
+    status = model.status_text(run)
+    style = {"converged": "bold green", "diverged": "bold red"}.get(status.split()[0], "")
+    text = Text.assemble(
+        ("t ", "dim"),
+        (f"{model.cursor}", "bold"),
+        ("  loss ", "dim"),
+        fmt(step.loss),
+        ("  ‖∇f‖ ", "dim"),
+        fmt(gnorm),
+        "  ",
+        (run.marker, run.color),
+        f" {run.label}: ",
+        (status, style),
+    )
+    others = [r for r in model.runs if r is not run and model.status_text(r) != "running"]
+    for other in others:
+        text.append("  ")
+        text.append(other.marker, other.color)
+        text.append(f" {model.status_text(other).split(' (')[0]}", "dim")
+    text.append("   ")
+    text.append(
+        f"▶ running {speed:g} steps/s" if running else "⏸ paused", "bold" if running else "dim"
+    )
+    return text
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $boost; padding: 0 1; }
+    """

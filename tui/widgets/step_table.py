@@ -1,0 +1,433 @@
+"""The focused run as a table of records, one row per step, drawn with the Line API.
+
+A DataTable costs ~2 s to fill with 10,000 rows; this widget formats a row only when it
+first scrolls into view and keeps the finished strips in an LRU cache (the pattern of
+toolong's ``log_lines.py``), so a step costs the same at row 10 and at row 10,000: two
+rows re-rendered, or one scroll that re-crops cached strips.
+
+Layout: a fixed header line, then records. The ``t`` column (with a two-cell gutter for the
+cursor ▶ and the converged ✓ / diverged ✗ marker) stays put while the other columns scroll
+horizontally when the table is wider than the widget; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from math import isfinite
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from optiscope.core.format import fmt
+from optiscope.core.trajectory import Step, Trajectory
+
+#: Rows of context kept above and below the cursor when the table scrolls to follow it.
+CONTEXT = 3
+#: Rows sampled (first, last and evenly spaced) to size the columns.
+SAMPLE = 256
+GUTTER = 2
+GAP = 1
+CURSOR_GLYPH = "▶"
+MARKS = {"converged": "✓", "diverged": "✗"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: its header and how to read its number from a record."""
+
+    header: str
+    read: Callable[[Step], float]
+    #: The step number: printed as an integer, not through fmt.
+    index: bool = False
+
+
+def columns_for(traj: Trajectory, coords: tuple[str, str]) -> list[Column]:
+    """t, position, loss, gradient, each recorded state field per coordinate (scalars in one
+    column), the derived fields (m̂, v̂), then ηeff and Δ: the CLI table's order."""
+    x, y = coords
+    cols = [
+        Column("t", lambda s: float(s.t), index=True),
+        Column(x, lambda s: float(s.params[0])),
+        Column(y, lambda s: float(s.params[1])),
+        Column("loss", lambda s: s.loss),
+        Column(f"∂{x}", lambda s: float(s.grad[0])),
+        Column(f"∂{y}", lambda s: float(s.grad[1])),
+    ]
+    opt = traj.setup.optimizer
+    fields = list(traj.fields) + (list(opt.extra_fields) if opt.extras else [])
+    for f in fields:
+        name = f.name
+        if f in traj.fields and traj.column(name).ndim == 1:
+            cols.append(Column(f.symbol, _state_reader(name, None)))
+        else:
+            cols.append(Column(f"{f.symbol} {x}", _state_reader(name, 0)))
+            cols.append(Column(f"{f.symbol} {y}", _state_reader(name, 1)))
+    cols += [
+        Column(f"ηeff {x}", lambda s: float(s.effective_lr[0])),
+        Column(f"ηeff {y}", lambda s: float(s.effective_lr[1])),
+        Column(f"Δ{x}", lambda s: float(s.update[0])),
+        Column(f"Δ{y}", lambda s: float(s.update[1])),
+    ]
+    return cols
+
+
+def _state_reader(name: str, i: int | None) -> Callable[[Step], float]:
+    """Reads state field ``name`` (coordinate i, or the whole scalar) from a record."""
+    if i is None:
+        return lambda s: float(s.state[name])
+    return lambda s: float(s.state[name][i])
+
+
+def _cell(column: Column, step: Step) -> tuple[str, bool]:
+    """A cell's text (t as an integer, the rest through fmt) and whether it is non-finite."""
+    if column.index:
+        return str(step.t), False
+    value = column.read(step)
+    return fmt(value), not isfinite(value)
+
+
+class StepTable(ScrollView, can_focus=True):
+    """Records of one trajectory; ``set_cursor`` highlights a step and keeps it in view."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "step-table--header",
+        "step-table--cursor",
+        "step-table--error",
+        "step-table--marker",
+    }
+
+    DEFAULT_CSS = """
+    StepTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+    }
+    StepTable > .step-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $foreground;
+    }
+    StepTable > .step-table--cursor {
+        background: $primary 35%;
+        text-style: bold;
+    }
+    StepTable > .step-table--error {
+        color: $error;
+        text-style: bold;
+    }
+    StepTable > .step-table--marker {
+        color: $success;
+        text-style: bold;
+    }
+    """
+
+    class RowClicked(Message):
+        """A row was clicked: the app decides whether to move the shared cursor there."""
+
+        def __init__(self, table: StepTable, t: int) -> None:
+            super().__init__()
+            self.table = table
+            self.t = t
+
+        @property
+        def control(self) -> StepTable:
+            return self.table
+
+    def __init__(
+        self,
+        trajectory: Trajectory | None = None,
+        coords: tuple[str, str] = ("x", "y"),
+        label: str = "",
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._traj: Trajectory | None = None
+        self._columns: list[Column] = []
+        self._widths: list[int] = []
+        self._rows = 0
+        self._cursor = 0
+        self._status_step: int | None = None
+        self._status_mark = ""
+        #: Bumped whenever cached strips go stale: new trajectory, wider columns, new theme.
+        self._generation = 0
+        #: Row k's formatted cells as (frozen, scrolling) strips, by (k, highlighted, generation).
+        self._cache: LRUCache[tuple[int, bool, int], tuple[Strip, Strip]] = LRUCache(1024)
+        #: Finished lines, by (k, highlighted, generation, scroll_x, width); k = −1 is the header.
+        self._lines: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] | None = None
+        self._width: int | None = None
+        self.label = label
+        if trajectory is not None:
+            self.set_trajectory(trajectory, coords, label)
+
+    # -- public API --------------------------------------------------------------------------
+    @property
+    def cursor(self) -> int:
+        """The highlighted step (it may point past the rows recorded so far)."""
+        return self._cursor
+
+    @property
+    def trajectory(self) -> Trajectory | None:
+        return self._traj
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self._columns]
+
+    def set_trajectory(self, traj: Trajectory, coords: tuple[str, str], label: str) -> None:
+        """Show another run (switching the focused optimizer): new columns, widths, rows."""
+        self._traj = traj
+        self._columns = columns_for(traj, coords)
+        self._widths = [cell_len(c.header) for c in self._columns]
+        self._rows = 0
+        self.label = label
+        self.border_title = label
+        self._invalidate()
+        self._take_new_rows()
+        self._update_virtual_size()
+        self.refresh()
+        self._follow_cursor()
+
+    def notify_extended(self) -> None:
+        """The trajectory gained records: size the new ones in and grow the scroll range."""
+        if self._traj is None or len(self._traj) == self._rows:
+            return
+        before = list(self._widths)
+        self._take_new_rows()
+        self._update_virtual_size()
+        if self._widths != before:
+            self._invalidate()
+            self.refresh()
+        self._follow_cursor()
+
+    def set_cursor(self, t: int) -> None:
+        """Highlight step t: re-render only the old and the new row, scrolling if needed."""
+        t = max(0, t)
+        old, self._cursor = self._cursor, t
+        if old == t:
+            return
+        # A scroll repaints everything anyway; these two regions are what a step costs otherwise.
+        self._follow_cursor()
+        self._refresh_row(old)
+        self._refresh_row(t)
+
+    # -- geometry ----------------------------------------------------------------------------
+    @property
+    def _frozen_width(self) -> int:
+        """Gutter, t, and the gap after it (so a half-scrolled cell never touches t)."""
+        return GUTTER + (self._widths[0] + GAP if self._widths else 0)
+
+    @property
+    def _scroll_width(self) -> int:
+        return sum(self._widths[1:]) + GAP * max(0, len(self._widths) - 2)
+
+    @property
+    def _body_height(self) -> int:
+        """Rows of records visible under the header."""
+        return max(0, self.scrollable_content_region.height - 1)
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self._frozen_width + self._scroll_width, self._rows + 1)
+
+    def _follow_cursor(self) -> bool:
+        """Scroll so the cursor row is visible with CONTEXT rows around it; True if it moved."""
+        body = self._body_height
+        if body <= 0 or not self.is_mounted:
+            return False
+        k = min(self._cursor, max(self._rows - 1, 0))
+        top = round(self.scroll_y)
+        margin = min(CONTEXT, (body - 1) // 2)
+        if top + margin <= k <= top + body - 1 - margin:
+            return False
+        if abs(k - top) > 2 * body:
+            target = k - body // 2  # a far jump: centre it
+        elif k < top + margin:
+            target = k - margin
+        else:
+            target = k + margin - body + 1
+        target = max(0, min(target, self._rows - body))
+        if target == top:
+            return False
+        # force: a scrollbar that the new rows call for may not be laid out yet.
+        self.scroll_to(y=target, animate=False, force=True)
+        return True
+
+    def _refresh_row(self, k: int) -> None:
+        y = k + 1 - round(self.scroll_y)
+        if 1 <= y <= self._body_height:
+            self.refresh_line(k + 1)
+
+    # -- rows --------------------------------------------------------------------------------
+    def _take_new_rows(self) -> None:
+        """Record the new row count and status, widening columns to fit a sample of rows."""
+        traj = self._traj
+        assert traj is not None
+        first, n = self._rows, len(traj)
+        self._rows = n
+        status = traj.status
+        self._status_step = status.step if status.kind != "running" else None
+        self._status_mark = MARKS.get(status.kind, "")
+        if n == first:
+            return
+        self._widths[0] = max(self._widths[0], len(str(n - 1)), 3)
+        for k in _sample(first, n):
+            step = traj[k]
+            self._fit([_cell(c, step)[0] for c in self._columns])
+
+    def _fit(self, texts: list[str]) -> bool:
+        """Widen columns (never narrow them, so stepping does not jitter); True if any grew."""
+        grew = False
+        for i, text in enumerate(texts):
+            width = cell_len(text)
+            if width > self._widths[i]:
+                self._widths[i] = width
+                grew = True
+        return grew
+
+    def _invalidate(self) -> None:
+        self._generation += 1
+        self._cache.clear()
+        self._lines.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._invalidate()
+
+    def _get_styles(self) -> dict[str, Style]:
+        if self._styles is None:
+            base = self.rich_style
+            comp = self.get_component_rich_style
+            self._styles = {
+                "base": base,
+                "header": base + comp("step-table--header"),
+                "cursor": base + comp("step-table--cursor"),
+                "error": comp("step-table--error"),
+                "marker": comp("step-table--marker"),
+            }
+        return self._styles
+
+    def _row_strips(self, k: int, highlighted: bool) -> tuple[Strip, Strip]:
+        """Row k as (frozen part, scrolling part), formatted once and cached."""
+        key = (k, highlighted, self._generation)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        assert self._traj is not None
+        step = self._traj[k]
+        cells = [_cell(c, step) for c in self._columns]
+        if self._fit([text for text, _ in cells]):
+            # A value wider than the sample showed: widen once, redraw everything.
+            self._invalidate()
+            self._update_virtual_size()
+            self.refresh()
+            key = (k, highlighted, self._generation)
+        styles = self._get_styles()
+        row_style = styles["cursor"] if highlighted else styles["base"]
+        error = row_style + styles["error"]
+        mark = self._status_mark if k == self._status_step else ""
+        mark_style = error if mark == MARKS["diverged"] else row_style + styles["marker"]
+        frozen = [
+            Segment(CURSOR_GLYPH if highlighted else " ", row_style),
+            Segment(mark or " ", mark_style if mark else row_style),
+            Segment(cells[0][0].rjust(self._widths[0]) + " " * GAP, row_style),
+        ]
+        rest: list[Segment] = []
+        for i, ((text, bad), width) in enumerate(zip(cells[1:], self._widths[1:], strict=True)):
+            pad = width - cell_len(text) + (GAP if i else 0)
+            rest.append(Segment(" " * pad, row_style))
+            rest.append(Segment(text, error if bad else row_style))
+        strips = (
+            Strip(frozen, self._frozen_width),
+            Strip(rest, self._scroll_width).simplify(),
+        )
+        self._cache[key] = strips
+        return strips
+
+    def _header_strips(self) -> tuple[Strip, Strip]:
+        style = self._get_styles()["header"]
+        headers = [c.header for c in self._columns]
+        if not headers:
+            return Strip([], 0), Strip([], 0)
+        gap = " " * GAP
+        frozen = " " * GUTTER + _rjust(headers[0], self._widths[0]) + gap
+        rest = gap.join(_rjust(h, w) for h, w in zip(headers[1:], self._widths[1:], strict=True))
+        return Strip([Segment(frozen, style)]), Strip([Segment(rest, style)])
+
+    # -- Line API ----------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The content width costs a region computation: once per repaint, not once per line.
+        self._width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._width = None
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self._width if self._width is not None else self.scrollable_content_region.width
+        k = scroll_y + y - 1 if y else -1
+        if k >= self._rows:
+            return Strip.blank(width, self._get_styles()["base"])
+        highlighted = k == self._cursor
+        key = (k, highlighted, self._generation, scroll_x, width)
+        line = self._lines.get(key)
+        if line is None:
+            line = self._build_line(k, highlighted, scroll_x, width)
+            self._lines[(k, highlighted, self._generation, scroll_x, width)] = line
+        return line
+
+    def _build_line(self, k: int, highlighted: bool, scroll_x: int, width: int) -> Strip:
+        """Row k (or the header, k = −1) cropped to the view, t frozen at the left."""
+        styles = self._get_styles()
+        if k < 0:
+            frozen, rest = self._header_strips()
+            style = styles["header"]
+        else:
+            frozen, rest = self._row_strips(k, highlighted)
+            style = styles["cursor"] if highlighted else styles["base"]
+        frozen = frozen.crop_extend(0, min(width, self._frozen_width), style)
+        room = max(0, width - frozen.cell_length)
+        return Strip.join([frozen, rest.crop_extend(scroll_x, scroll_x + room, style)])
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._follow_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        k = round(self.scroll_y) + offset.y - 1
+        if 0 <= k < self._rows:
+            self.post_message(self.RowClicked(self, k))
+
+
+def _rjust(text: str, width: int) -> str:
+    """Right-justify by terminal cells (headers such as "m̂ w" hold combining marks)."""
+    return " " * max(0, width - cell_len(text)) + text
+
+
+def _sample(first: int, stop: int) -> Iterable[int]:
+    """Rows first..stop−1 if few, else the first and last 64 and evenly spaced ones between."""
+    count = stop - first
+    if count <= SAMPLE:
+        return range(first, stop)
+    edge = 64
+    middle = SAMPLE - 2 * edge
+    stride = max(1, (count - 2 * edge) // middle)
+    picked = {*range(first, first + edge), *range(stop - edge, stop)}
+    picked.update(range(first + edge, stop - edge, stride))
+    return sorted(picked)
