@@ -227,6 +227,25 @@ async def test_hyperparameter_form_validates_inline_and_keeps_the_last_good_valu
         assert app.model.cursor == 1
 
 
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["wide", "narrow"])
+async def test_f_opens_the_form_and_typing_sets_beta(tmp_path: Path, size: tuple[int, int]) -> None:
+    """The whole edit by keyboard, as a new user would do it: f, Tab to β, retype, Esc, step."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o", "o", "f")  # rmsprop, then its form
+        lr_row = app.query_one("#hp-lr", FieldRow)
+        assert app.focused is lr_row.input and lr_row.input.region.area > 0
+        await pilot.press("tab")
+        beta_row = app.query_one("#hp-beta", FieldRow)
+        assert app.focused is beta_row.input
+        await pilot.press(*"0.5")  # focusing an Input selects its text: typing replaces it
+        assert app.model.focused_run.setup.hyperparameters["beta"] == 0.5
+        await pilot.press("escape", "n", "n")
+        assert app.focused is app.plot and app.model.cursor == 2
+        first = app.model.focused_run.trajectory[0]  # S after the first gradient: (1 − β)·g²
+        assert first.state["s"] == pytest.approx(0.5 * first.grad**2, rel=1e-12)
+
+
 async def test_bad_start_and_noise_text_show_messages(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -116,3 +116,17 @@ def test_noise_and_schedule_edits_apply_to_every_run() -> None:
         model.set_schedule("cosine(T=-1)")
     with pytest.raises(OptiscopeError):
         model.set_noise(-1.0)
+
+
+def test_a_changed_setup_recomputes_only_as_far_as_the_cursor() -> None:
+    model = ExplorerModel.create()
+    model.jump(5000)
+    model.jump(40)
+    assert len(model.runs[0].trajectory) > 5000
+    model.set_hyperparameter("lr", "0.3")
+    assert model.horizon == INITIAL_HORIZON
+    assert len(model.focused_run.trajectory) == INITIAL_HORIZON + 1
+    model.jump(3000)
+    model.set_noise("0.1", None)
+    assert model.horizon == 3000
+    assert all(len(r.trajectory) == 3001 for r in model.runs)

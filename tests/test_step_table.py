@@ -10,7 +10,7 @@ from optiscope.core.format import fmt
 from optiscope.core.specs import make_setup
 from optiscope.core.surfaces import get_surface
 from optiscope.core.trajectory import Step, Trajectory, run
-from optiscope.tui.widgets.step_table import CONTEXT, CURSOR_GLYPH, MARKS, StepTable
+from optiscope.tui.widgets.step_table import CONTEXT, CURSOR_GLYPH, MARKS, Layout, StepTable
 
 BOWL = get_surface("lecture-bowl")
 START = (-4.7, -1.3)
@@ -39,14 +39,17 @@ class CountingTable(StepTable):
 
 
 class HostApp(App[None]):
-    def __init__(self, traj: Trajectory, table_cls: type[StepTable] = StepTable) -> None:
+    def __init__(
+        self, traj: Trajectory, table_cls: type[StepTable] = StepTable, layout: Layout = "wide"
+    ) -> None:
         super().__init__()
+        self.layout = layout
         self.traj = traj
         self.table_cls = table_cls
         self.clicked: list[int] = []
 
     def compose(self) -> ComposeResult:
-        table = self.table_cls(self.traj, BOWL.coords, self.traj.setup.label)
+        table = self.table_cls(self.traj, BOWL.coords, self.traj.setup.label, layout=self.layout)
         if isinstance(table, CountingTable):
             table.rendered = []
         yield table
@@ -258,3 +261,83 @@ async def test_clicking_a_row_reports_its_step() -> None:
         await pilot.click(StepTable, offset=(10, 4))
         await pilot.pause()
         assert app.clicked == [3]
+
+
+async def test_stacked_layout_gives_each_coordinate_a_line_with_its_cache_and_step() -> None:
+    traj = _run("rmsprop", 30)
+    async with HostApp(traj, layout="stacked").run_test(size=(80, 24)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        assert table.headers == ["t", "loss", "│  ", "value", "∂", "S", "ηeff", "Δ"]
+        table.set_cursor(12)
+        await pilot.pause()
+        y, first = _cursor_line(table)
+        second = _lines(table)[y + 1]
+        s = traj[12]
+        assert first.split()[1:] == [
+            "12", fmt(s.loss), "│", "w", fmt(s.params[0]), fmt(s.grad[0]),
+            fmt(s.state["s"][0]), fmt(s.effective_lr[0]), fmt(s.update[0]),
+        ]  # fmt: skip
+        assert second.split() == [
+            "│", "b", fmt(s.params[1]), fmt(s.grad[1]),
+            fmt(s.state["s"][1]), fmt(s.effective_lr[1]), fmt(s.update[1]),
+        ]  # fmt: skip
+        # Both lines of the record carry the cursor's highlight; the next record does not.
+        cursor_bg = table.get_component_rich_style("step-table--cursor").bgcolor
+        assert all(seg.style and seg.style.bgcolor == cursor_bg for seg in table.render_line(y + 1))
+        assert all(seg.style and seg.style.bgcolor != cursor_bg for seg in table.render_line(y + 2))
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_stacked_layout_keeps_scalar_state_on_the_first_line() -> None:
+    async with HostApp(_run("nadam", 10), layout="stacked").run_test(size=(120, 30)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        assert "Πμ" in table.headers
+        column = table.headers.index("Πμ")
+        assert table._columns[column].reads[1] is None
+
+
+async def test_auto_layout_stacks_only_when_one_line_per_step_does_not_fit() -> None:
+    traj = _run("rmsprop", 30)
+    async with HostApp(traj, layout="auto").run_test(size=(200, 30)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        assert table.shown_layout == "wide"
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert table.shown_layout == "stacked"
+        await pilot.resize_terminal(200, 30)
+        await pilot.pause()
+        assert table.shown_layout == "wide"
+    async with HostApp(_run("gd", 30), layout="auto").run_test(size=(120, 30)) as pilot:
+        assert pilot.app.query_one(StepTable).shown_layout == "wide"  # gd has no state: fits
+
+
+async def test_stacked_cursor_follows_far_down_and_clicks_map_to_records() -> None:
+    traj = _run("rmsprop", 3000)
+    async with HostApp(traj, layout="stacked").run_test(size=(80, 24)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(2000)
+        await pilot.pause()
+        y, text = _cursor_line(table)
+        assert text.split()[1] == "2000"
+        await pilot.click(StepTable, offset=(10, y + 1))  # the record's b line
+        await pilot.pause()
+        assert pilot.app.clicked == [2000]
+
+
+async def test_cells_at_the_edge_are_shown_whole_or_not_at_all() -> None:
+    traj = _run("adam", 50)
+    async with HostApp(traj, layout="wide").run_test(size=(80, 20)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(3)
+        for x in range(0, table.max_scroll_x + 1, 3):  # every third offset: all cut phases
+            table.scroll_to(x=x, animate=False)
+            await pilot.pause()
+            words = _cursor_line(table)[1].split()
+            more = words[-1] == "›"
+            cells = words[1:-1] if more else words[1:]
+            expected = _expected_cells(traj, 3)
+            assert cells[0] == "3"
+            # Whole cells, in order: a contiguous run of the record's cells.
+            start = expected.index(cells[1], 1) if len(cells) > 1 else 1
+            assert cells[1:] == expected[start : start + len(cells) - 1]
+            assert more == (start + len(cells) - 1 < len(expected))

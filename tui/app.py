@@ -344,6 +344,25 @@ class OptiscopeApp(App[None]):
         self.plot.display = not loss.display
         self.refresh_cursor()
 
+    def action_table_layout(self) -> None:
+        table = self.table
+        table.set_layout("stacked" if table.shown_layout == "wide" else "wide")
+        self.notify(
+            "Step table: one line per coordinate"
+            if table.shown_layout == "stacked"
+            else "Step table: one line per step (scroll sideways with the table focused)",
+            timeout=3,
+        )
+
+    def action_edit_form(self) -> None:
+        screen = self.screen_stack[0]
+        screen.remove_class("-hide-controls")
+        if screen.has_class("-narrow"):
+            screen.add_class("-show-controls")
+        fields = self.query_one(ControlsPane).query("#hyper-form Input, #hyper-form Checkbox")
+        if fields:
+            fields.first().focus()
+
     def action_toggle_controls(self) -> None:
         screen = self.screen_stack[0]
         if screen.has_class("-narrow"):

@@ -168,6 +168,23 @@ COMMANDS: tuple[Command, ...] = (
         "View",
     ),
     Command(
+        "t",
+        "table_layout",
+        "Table",
+        "table-layout",
+        "step table: one line per step, or one line per coordinate",
+        group="View",
+    ),
+    Command(
+        "f",
+        "edit_form",
+        "Edit",
+        "edit-hyperparameters",
+        "edit the focused optimizer's hyperparameters (Esc back to the plot)",
+        True,
+        "Optimizers",
+    ),
+    Command(
         "c",
         "toggle_controls",
         "Controls",

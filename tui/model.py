@@ -28,7 +28,7 @@ COLORS = ("#ff6b6b", "#4fc3f7", "#ffd54f", "#81c784", "#ce93d8", "#ffab40", "#79
 MAX_RUNS = len(MARKERS)
 INITIAL_HORIZON = 200
 HORIZON_CHUNK = 256
-MAX_HORIZON = 1_000_000
+MAX_HORIZON = 100_000
 #: Start-point nudge per key press, as a fraction of the plotted window.
 START_NUDGE = 0.02
 
@@ -224,6 +224,9 @@ class ExplorerModel:
 
     # -- internals -------------------------------------------------------------------------
     def _trajectory(self, setup: OptimizerSetup) -> Trajectory:
+        # A new setup computes only as far as the cursor: after a jump to step 90,000, a
+        # changed β must not also recompute every chunk that stepping past it had added.
+        self.horizon = max(INITIAL_HORIZON, self.cursor)
         traj = Trajectory(self.surface, setup, self.start, self.noise, self.schedule)
         traj.run_to(self.horizon + 1)
         return traj

@@ -53,6 +53,28 @@ SCENES: tuple[Scene, ...] = (
         keys=("n",) * 40 + ("v",),
     ),
     Scene(
+        "rosenbrock",
+        "Rosenbrock from (−2, 2): Adam and RMSprop in the curved valley, launched from options",
+        keys=("g", "3", "0", "0", "enter"),
+        surface="rosenbrock",
+        start=(-2.0, 2.0),
+        optimizers=("adam(lr=0.05)", "rmsprop(lr=0.01)"),
+        sizes=((120, 40),),
+    ),
+    Scene(
+        "diverged",
+        "GD just above 2/λmax on the lecture bowl diverges; momentum at the same rate does not",
+        keys=("g", "6", "0", "enter"),
+        optimizers=("gd(lr=0.55)", "momentum(lr=0.55)"),
+        sizes=((120, 40),),
+    ),
+    Scene(
+        "help",
+        "Every key, from one table that also makes the footer and the command palette",
+        keys=("question_mark",),
+        sizes=((120, 40),),
+    ),
+    Scene(
         "narrow-controls",
         "80 columns: the controls pane on demand (c)",
         keys=("o", "o", "c"),

@@ -244,8 +244,10 @@ class ControlsPane(VerticalScroll):
         if event.select.id == "surface-select" and event.value != self.model.surface.name:
             self.explorer.apply_surface(str(event.value))
         elif event.select.id == "start-select" and event.value != CUSTOM_START:
-            names = list(self.model.surface.starts)
-            if event.value in names:
+            starts = self.model.surface.starts
+            names = list(starts)
+            # The select also reports values set by the app (at mount, after a surface change).
+            if event.value in names and starts[str(event.value)] != self.model.start:
                 self.explorer.action_named_start(names.index(str(event.value)))
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:

@@ -18,7 +18,9 @@ def status_text(model: ExplorerModel, running: bool, speed: float) -> Text:
     gnorm = math.hypot(float(step.exact_grad[0]), float(step.exact_grad[1]))
     status = model.status_text(run)
     style = {"converged": "bold green", "diverged": "bold red"}.get(status.split()[0], "")
+    # The play state first: on a narrow terminal the other runs' statuses are what gets cut.
     text = Text.assemble(
+        (f"▶ {speed:g} steps/s  " if running else "paused  ", "bold" if running else "dim"),
         ("t ", "dim"),
         (f"{model.cursor}", "bold"),
         ("  loss ", "dim"),
@@ -35,10 +37,6 @@ def status_text(model: ExplorerModel, running: bool, speed: float) -> Text:
         text.append("  ")
         text.append(other.marker, other.color)
         text.append(f" {model.status_text(other).split(' (')[0]}", "dim")
-    text.append("   ")
-    text.append(
-        f"▶ running {speed:g} steps/s" if running else "⏸ paused", "bold" if running else "dim"
-    )
     return text
 
 

@@ -5,9 +5,12 @@ first scrolls into view and keeps the finished strips in an LRU cache (the patte
 toolong's ``log_lines.py``), so a step costs the same at row 10 and at row 10,000: two
 rows re-rendered, or one scroll that re-crops cached strips.
 
-Layout: a fixed header line, then records. The ``t`` column (with a two-cell gutter for the
-cursor ▶ and the converged ✓ / diverged ✗ marker) stays put while the other columns scroll
-horizontally when the table is wider than the widget; nothing is dropped.
+Layout: a fixed header line, then records. A record is one line (``wide``: w, b, ∂w, ∂b,
+S w, S b, ...) or, when that is wider than the widget, one line per coordinate (``stacked``:
+a w line and a b line under shared t and loss columns), so RMSprop's cache and step for
+each coordinate fit 80 columns. The ``t`` column (with a two-cell gutter for the cursor ▶
+and the converged ✓ / diverged ✗ marker) stays put while the other columns scroll
+horizontally when the table is still wider than the widget; nothing is dropped.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from math import isfinite
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -39,59 +42,118 @@ GAP = 1
 CURSOR_GLYPH = "▶"
 MARKS = {"converged": "✓", "diverged": "✗"}
 
+Layout = Literal["auto", "wide", "stacked"]
+Reader = Callable[[Step], float]
+
 
 @dataclass(frozen=True)
 class Column:
-    """One table column: its header and how to read its number from a record."""
+    """One table column: its header and, for each line of a record, how to read its number
+    (None leaves that line blank) or a fixed text (the coordinate names)."""
 
     header: str
-    read: Callable[[Step], float]
-    #: The step number: printed as an integer, not through fmt.
+    reads: tuple[Reader | None, ...]
+    #: The step number: printed as an integer on a record's first line, not through fmt.
     index: bool = False
+    texts: tuple[str, ...] = ()
 
 
-def columns_for(traj: Trajectory, coords: tuple[str, str]) -> list[Column]:
+def columns_for(
+    traj: Trajectory, coords: tuple[str, str], layout: Literal["wide", "stacked"] = "wide"
+) -> list[Column]:
     """t, position, loss, gradient, each recorded state field per coordinate (scalars in one
-    column), the derived fields (m̂, v̂), then ηeff and Δ: the CLI table's order."""
+    column), the derived fields (m̂, v̂), then ηeff and Δ: the CLI table's order.
+
+    ``wide`` gives each coordinate its own columns on one line; ``stacked`` gives each
+    coordinate its own line under shared columns (scalar fields on the first line)."""
     x, y = coords
-    cols = [
-        Column("t", lambda s: float(s.t), index=True),
-        Column(x, lambda s: float(s.params[0])),
-        Column(y, lambda s: float(s.params[1])),
-        Column("loss", lambda s: s.loss),
-        Column(f"∂{x}", lambda s: float(s.grad[0])),
-        Column(f"∂{y}", lambda s: float(s.grad[1])),
-    ]
     opt = traj.setup.optimizer
     fields = list(traj.fields) + (list(opt.extra_fields) if opt.extras else [])
-    for f in fields:
-        name = f.name
-        if f in traj.fields and traj.column(name).ndim == 1:
-            cols.append(Column(f.symbol, _state_reader(name, None)))
-        else:
-            cols.append(Column(f"{f.symbol} {x}", _state_reader(name, 0)))
-            cols.append(Column(f"{f.symbol} {y}", _state_reader(name, 1)))
-    cols += [
-        Column(f"ηeff {x}", lambda s: float(s.effective_lr[0])),
-        Column(f"ηeff {y}", lambda s: float(s.effective_lr[1])),
-        Column(f"Δ{x}", lambda s: float(s.update[0])),
-        Column(f"Δ{y}", lambda s: float(s.update[1])),
+    scalar = {f.name for f in traj.fields if traj.column(f.name).ndim == 1}
+    if layout == "stacked":
+        cols = [
+            Column("t", (_t, None), index=True),
+            Column("loss", (_loss, None)),
+            # A rule between the shared columns and the per-coordinate ones, then the name.
+            Column("│  ", (None, None), texts=(f"│ {x}", f"│ {y}")),
+            Column("value", (_params(0), _params(1))),
+            Column("∂", (_grad(0), _grad(1))),
+        ]
+        for f in fields:
+            if f.name in scalar:
+                cols.append(Column(f.symbol, (_state_reader(f.name, None), None)))
+            else:
+                cols.append(Column(f.symbol, (_state_reader(f.name, 0), _state_reader(f.name, 1))))
+        return [
+            *cols,
+            Column("ηeff", (_eff(0), _eff(1))),
+            Column("Δ", (_update(0), _update(1))),
+        ]
+    cols = [
+        Column("t", (_t,), index=True),
+        Column(x, (_params(0),)),
+        Column(y, (_params(1),)),
+        Column("loss", (_loss,)),
+        Column(f"∂{x}", (_grad(0),)),
+        Column(f"∂{y}", (_grad(1),)),
     ]
-    return cols
+    for f in fields:
+        if f.name in scalar:
+            cols.append(Column(f.symbol, (_state_reader(f.name, None),)))
+        else:
+            cols.append(Column(f"{f.symbol} {x}", (_state_reader(f.name, 0),)))
+            cols.append(Column(f"{f.symbol} {y}", (_state_reader(f.name, 1),)))
+    return [
+        *cols,
+        Column(f"ηeff {x}", (_eff(0),)),
+        Column(f"ηeff {y}", (_eff(1),)),
+        Column(f"Δ{x}", (_update(0),)),
+        Column(f"Δ{y}", (_update(1),)),
+    ]
 
 
-def _state_reader(name: str, i: int | None) -> Callable[[Step], float]:
+def _t(s: Step) -> float:
+    return float(s.t)
+
+
+def _loss(s: Step) -> float:
+    return s.loss
+
+
+def _params(i: int) -> Reader:
+    return lambda s: float(s.params[i])
+
+
+def _grad(i: int) -> Reader:
+    return lambda s: float(s.grad[i])
+
+
+def _eff(i: int) -> Reader:
+    return lambda s: float(s.effective_lr[i])
+
+
+def _update(i: int) -> Reader:
+    return lambda s: float(s.update[i])
+
+
+def _state_reader(name: str, i: int | None) -> Reader:
     """Reads state field ``name`` (coordinate i, or the whole scalar) from a record."""
     if i is None:
         return lambda s: float(s.state[name])
     return lambda s: float(s.state[name][i])
 
 
-def _cell(column: Column, step: Step) -> tuple[str, bool]:
-    """A cell's text (t as an integer, the rest through fmt) and whether it is non-finite."""
+def _cell(column: Column, step: Step, line: int = 0) -> tuple[str, bool]:
+    """A cell's text on one line of a record (t as an integer, fixed texts as they are, the
+    rest through fmt) and whether it is non-finite."""
+    if column.texts:
+        return column.texts[line], False
     if column.index:
-        return str(step.t), False
-    value = column.read(step)
+        return (str(step.t) if line == 0 else ""), False
+    read = column.reads[line]
+    if read is None:
+        return "", False
+    value = read(step)
     return fmt(value), not isfinite(value)
 
 
@@ -148,6 +210,7 @@ class StepTable(ScrollView, can_focus=True):
         coords: tuple[str, str] = ("x", "y"),
         label: str = "",
         *,
+        layout: Layout = "auto",
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -155,6 +218,10 @@ class StepTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._traj: Trajectory | None = None
+        self._coords: tuple[str, str] = coords
+        self._layout: Layout = layout
+        #: The layout in use: ``auto`` resolves to stacked when wide would not fit.
+        self._shown: Literal["wide", "stacked"] = "wide"
         self._columns: list[Column] = []
         self._widths: list[int] = []
         self._rows = 0
@@ -187,19 +254,58 @@ class StepTable(ScrollView, can_focus=True):
     def headers(self) -> list[str]:
         return [c.header for c in self._columns]
 
+    @property
+    def layout(self) -> Layout:
+        """What was asked for: ``auto``, ``wide`` or ``stacked``."""
+        return self._layout
+
+    @property
+    def shown_layout(self) -> Literal["wide", "stacked"]:
+        """What is drawn: one line per step, or one line per coordinate."""
+        return self._shown
+
+    @property
+    def _per_row(self) -> int:
+        """Lines per record."""
+        return 2 if self._shown == "stacked" else 1
+
+    def set_layout(self, layout: Layout) -> None:
+        """Ask for a layout; ``auto`` stacks the coordinates only when one line does not fit."""
+        self._layout = layout
+        self._rebuild()
+
     def set_trajectory(self, traj: Trajectory, coords: tuple[str, str], label: str) -> None:
         """Show another run (switching the focused optimizer): new columns, widths, rows."""
         self._traj = traj
-        self._columns = columns_for(traj, coords)
-        self._widths = [cell_len(c.header) for c in self._columns]
-        self._rows = 0
+        self._coords = coords
         self.label = label
         self.border_title = label
+        self._rebuild()
+
+    def _rebuild(self, shown: Literal["wide", "stacked"] | None = None) -> None:
+        """Columns, widths and rows from scratch, in the asked-for (or resolved) layout."""
+        traj = self._traj
+        if traj is None:
+            return
+        if shown is None:
+            shown = "wide" if self._layout == "auto" else self._layout
+        self._shown = shown
+        self._columns = columns_for(traj, self._coords, shown)
+        self._widths = [cell_len(c.header) for c in self._columns]
+        self._rows = 0
         self._invalidate()
         self._take_new_rows()
+        if self._layout == "auto" and shown == "wide" and not self._wide_fits():
+            self._rebuild("stacked")
+            return
         self._update_virtual_size()
         self.refresh()
         self._follow_cursor()
+
+    def _wide_fits(self) -> bool:
+        """Whether one line per step fits the widget (assumed to, before the first layout)."""
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        return width <= 0 or self._frozen_width + self._scroll_width <= width
 
     def notify_extended(self) -> None:
         """The trajectory gained records: size the new ones in and grow the scroll range."""
@@ -207,6 +313,9 @@ class StepTable(ScrollView, can_focus=True):
             return
         before = list(self._widths)
         self._take_new_rows()
+        if self._layout == "auto" and self._shown == "wide" and not self._wide_fits():
+            self._rebuild("stacked")
+            return
         self._update_virtual_size()
         if self._widths != before:
             self._invalidate()
@@ -236,19 +345,22 @@ class StepTable(ScrollView, can_focus=True):
 
     @property
     def _body_height(self) -> int:
-        """Rows of records visible under the header."""
+        """Lines of records visible under the header."""
         return max(0, self.scrollable_content_region.height - 1)
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self._frozen_width + self._scroll_width, self._rows + 1)
+        width = self._frozen_width + self._scroll_width
+        self.virtual_size = Size(width, self._rows * self._per_row + 1)
 
     def _follow_cursor(self) -> bool:
-        """Scroll so the cursor row is visible with CONTEXT rows around it; True if it moved."""
-        body = self._body_height
+        """Scroll so the cursor record is visible with CONTEXT records around it (scroll_y
+        counts lines; a record is ``_per_row`` lines); True if it moved."""
+        per = self._per_row
+        body = self._body_height // per  # whole records that fit
         if body <= 0 or not self.is_mounted:
             return False
         k = min(self._cursor, max(self._rows - 1, 0))
-        top = round(self.scroll_y)
+        top = -(-round(self.scroll_y) // per)  # first whole record in view
         margin = min(CONTEXT, (body - 1) // 2)
         if top + margin <= k <= top + body - 1 - margin:
             return False
@@ -259,16 +371,18 @@ class StepTable(ScrollView, can_focus=True):
         else:
             target = k + margin - body + 1
         target = max(0, min(target, self._rows - body))
-        if target == top:
+        if target * per == round(self.scroll_y):
             return False
         # force: a scrollbar that the new rows call for may not be laid out yet.
-        self.scroll_to(y=target, animate=False, force=True)
+        self.scroll_to(y=target * per, animate=False, force=True)
         return True
 
     def _refresh_row(self, k: int) -> None:
-        y = k + 1 - round(self.scroll_y)
-        if 1 <= y <= self._body_height:
-            self.refresh_line(k + 1)
+        per = self._per_row
+        for line in range(k * per, k * per + per):
+            y = line + 1 - round(self.scroll_y)
+            if 1 <= y <= self._body_height:
+                self.refresh_line(line + 1)
 
     # -- rows --------------------------------------------------------------------------------
     def _take_new_rows(self) -> None:
@@ -283,9 +397,7 @@ class StepTable(ScrollView, can_focus=True):
         if n == first:
             return
         self._widths[0] = max(self._widths[0], len(str(n - 1)), 3)
-        for k in _sample(first, n):
-            step = traj[k]
-            self._fit([_cell(c, step)[0] for c in self._columns])
+        _grow(self._widths, self._columns, traj, range(first, n), self._per_row)
 
     def _fit(self, texts: list[str]) -> bool:
         """Widen columns (never narrow them, so stepping does not jitter); True if any grew."""
@@ -320,28 +432,29 @@ class StepTable(ScrollView, can_focus=True):
             }
         return self._styles
 
-    def _row_strips(self, k: int, highlighted: bool) -> tuple[Strip, Strip]:
-        """Row k as (frozen part, scrolling part), formatted once and cached."""
-        key = (k, highlighted, self._generation)
+    def _row_strips(self, k: int, line: int, highlighted: bool) -> tuple[Strip, Strip]:
+        """Line ``line`` of record k as (frozen part, scrolling part), formatted once, cached."""
+        key = (k * self._per_row + line, highlighted, self._generation)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
         assert self._traj is not None
         step = self._traj[k]
-        cells = [_cell(c, step) for c in self._columns]
+        cells = [_cell(c, step, line) for c in self._columns]
         if self._fit([text for text, _ in cells]):
             # A value wider than the sample showed: widen once, redraw everything.
             self._invalidate()
             self._update_virtual_size()
             self.refresh()
-            key = (k, highlighted, self._generation)
+            key = (k * self._per_row + line, highlighted, self._generation)
         styles = self._get_styles()
         row_style = styles["cursor"] if highlighted else styles["base"]
         error = row_style + styles["error"]
-        mark = self._status_mark if k == self._status_step else ""
+        first = line == 0
+        mark = self._status_mark if k == self._status_step and first else ""
         mark_style = error if mark == MARKS["diverged"] else row_style + styles["marker"]
         frozen = [
-            Segment(CURSOR_GLYPH if highlighted else " ", row_style),
+            Segment(CURSOR_GLYPH if highlighted and first else " ", row_style),
             Segment(mark or " ", mark_style if mark else row_style),
             Segment(cells[0][0].rjust(self._widths[0]) + " " * GAP, row_style),
         ]
@@ -379,40 +492,93 @@ class StepTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self._width if self._width is not None else self.scrollable_content_region.width
-        k = scroll_y + y - 1 if y else -1
+        index = scroll_y + y - 1 if y else -1  # line of the body; −1 is the header
+        k, sub = divmod(index, self._per_row) if index >= 0 else (-1, 0)
         if k >= self._rows:
             return Strip.blank(width, self._get_styles()["base"])
         highlighted = k == self._cursor
-        key = (k, highlighted, self._generation, scroll_x, width)
-        line = self._lines.get(key)
-        if line is None:
-            line = self._build_line(k, highlighted, scroll_x, width)
-            self._lines[(k, highlighted, self._generation, scroll_x, width)] = line
-        return line
+        key = (index, highlighted, self._generation, scroll_x, width)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._build_line(k, sub, highlighted, scroll_x, width)
+            self._lines[(index, highlighted, self._generation, scroll_x, width)] = strip
+        return strip
 
-    def _build_line(self, k: int, highlighted: bool, scroll_x: int, width: int) -> Strip:
-        """Row k (or the header, k = −1) cropped to the view, t frozen at the left."""
+    def _build_line(self, k: int, sub: int, highlighted: bool, scroll_x: int, width: int) -> Strip:
+        """Line ``sub`` of record k (or the header, k = −1) cropped to the view, t frozen."""
         styles = self._get_styles()
         if k < 0:
             frozen, rest = self._header_strips()
             style = styles["header"]
         else:
-            frozen, rest = self._row_strips(k, highlighted)
+            frozen, rest = self._row_strips(k, sub, highlighted)
             style = styles["cursor"] if highlighted else styles["base"]
         frozen = frozen.crop_extend(0, min(width, self._frozen_width), style)
         room = max(0, width - frozen.cell_length)
-        return Strip.join([frozen, rest.crop_extend(scroll_x, scroll_x + room, style)])
+        # Show whole cells only: a number cut at the edge ("4.55" of 4.55e-04) would lie.
+        start, stop = self._whole_cells(scroll_x, scroll_x + room)
+        visible = rest.crop(start, stop) if stop > start else Strip([], 0)
+        lead = Strip([Segment(" " * (start - scroll_x), style)], start - scroll_x)
+        line = Strip.join([frozen, lead, visible])
+        more = stop < self._scroll_width
+        if more and room > 1:
+            line = line.crop_extend(0, width - 1, style)
+            return Strip.join([line, Strip([Segment("›", style + styles["marker"])], 1)])
+        return line.crop_extend(0, width, style)
+
+    def _whole_cells(self, left: int, right: int) -> tuple[int, int]:
+        """The span of the scrolling part, within [left, right), that holds whole columns."""
+        start = stop = None
+        edge = 0
+        for i, width in enumerate(self._widths[1:]):
+            begin = edge + (GAP if i else 0)
+            end = begin + width
+            if begin >= left and end <= right - (2 if end < self._scroll_width else 0):
+                start = begin if start is None else start
+                stop = end
+            edge = end
+        if start is None or stop is None:
+            return left, left
+        return start, stop
 
     def on_resize(self, event: events.Resize) -> None:
+        if self._layout == "auto" and self._traj is not None:
+            fits = self._wide_fits_if_wide()
+            if fits != (self._shown == "wide"):
+                self._rebuild("wide" if fits else "stacked")
+                return
         self._follow_cursor()
+
+    def _wide_fits_if_wide(self) -> bool:
+        """Whether the wide layout would fit now (measured on its own columns if stacked)."""
+        if self._shown == "wide":
+            return self._wide_fits()
+        assert self._traj is not None
+        columns = columns_for(self._traj, self._coords, "wide")
+        widths = [cell_len(c.header) for c in columns]
+        _grow(widths, columns, self._traj, range(len(self._traj)), 1)
+        widths[0] = max(widths[0], 3)
+        needed = GUTTER + sum(widths) + GAP * (len(widths) - 1)
+        return needed <= self.scrollable_content_region.width
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:
             return
-        k = round(self.scroll_y) + offset.y - 1
+        k = (round(self.scroll_y) + offset.y - 1) // self._per_row
         if 0 <= k < self._rows:
             self.post_message(self.RowClicked(self, k))
+
+
+def _grow(
+    widths: list[int], columns: list[Column], traj: Trajectory, rows: range, per_row: int
+) -> None:
+    """Widen ``widths`` to fit a sample of the records in ``rows`` (never narrowing them)."""
+    for k in _sample(rows.start, rows.stop):
+        step = traj[k]
+        for line in range(per_row):
+            for i, column in enumerate(columns):
+                widths[i] = max(widths[i], cell_len(_cell(column, step, line)[0]))
 
 
 def _rjust(text: str, width: int) -> str:
