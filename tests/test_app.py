@@ -18,6 +18,7 @@ from optiscope.tui.widgets.explain_pane import ExplainPane
 from optiscope.tui.widgets.field_row import FieldRow
 from optiscope.tui.widgets.loss_plot import LossPlot
 from optiscope.tui.widgets.plot_canvas import ContourPlot
+from optiscope.tui.widgets.status_line import StatusLine
 
 SIZE = (120, 40)
 
@@ -41,6 +42,7 @@ async def test_opens_on_the_lecture_bowl_with_the_plot_focused(tmp_path: Path) -
 async def test_step_keys_move_the_cursor(tmp_path: Path, keys: list[str], cursor: int) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press(*keys)
         assert app.model.cursor == cursor
         assert app.table.cursor == cursor
@@ -49,6 +51,7 @@ async def test_step_keys_move_the_cursor(tmp_path: Path, keys: list[str], cursor
 async def test_home_end_and_reset(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("end")
         assert app.model.cursor == app.model.horizon
         await pilot.press("home")
@@ -60,6 +63,7 @@ async def test_home_end_and_reset(tmp_path: Path) -> None:
 async def test_jump_screen_goes_to_the_typed_step_and_rejects_nonsense(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("g")
         assert isinstance(app.screen, JumpScreen)
         jump = app.screen.query_one(Input)
@@ -75,6 +79,7 @@ async def test_jump_screen_goes_to_the_typed_step_and_rejects_nonsense(tmp_path:
 async def test_space_runs_and_pauses(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
         assert app.speed == SPEEDS[SPEEDS.index(10) + 3]
         await pilot.press("space")
@@ -93,6 +98,7 @@ async def test_space_runs_and_pauses(tmp_path: Path) -> None:
 async def test_cycle_add_and_remove_optimizers(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("o")
         assert app.model.focused == 1
         await pilot.press("O", "O")
@@ -118,6 +124,7 @@ async def test_cycle_add_and_remove_optimizers(tmp_path: Path) -> None:
 async def test_start_moves_with_keys_and_named_starts(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         x0, y0 = app.model.start
         await pilot.press("D")
         assert app.model.start[0] > x0 and app.model.start[1] == y0
@@ -133,6 +140,7 @@ async def test_start_moves_with_keys_and_named_starts(tmp_path: Path) -> None:
 async def test_zoom_pan_reset_and_equal_aspect_change_the_window(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         (x0, x1), (y0, y1) = app.plot.window
         await pilot.press("plus")
         (a0, a1), _ = app.plot.window
@@ -150,6 +158,7 @@ async def test_zoom_pan_reset_and_equal_aspect_change_the_window(tmp_path: Path)
 async def test_explain_and_loss_views_toggle(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("o", "o", "n", "x")
         pane = app.query_one(ExplainPane)
         assert pane.has_class("-visible")
@@ -164,6 +173,7 @@ async def test_explain_and_loss_views_toggle(tmp_path: Path) -> None:
 async def test_export_writes_csv_and_json_and_screenshot_svg(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("n", "E", "P")
         await pilot.pause()
     names = sorted(p.suffix for p in tmp_path.iterdir())
@@ -175,6 +185,7 @@ async def test_export_writes_csv_and_json_and_screenshot_svg(tmp_path: Path) -> 
 async def test_help_screen_opens_and_closes(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -187,6 +198,7 @@ async def test_closing_a_dialog_leaves_the_explorer_responsive(tmp_path: Path, o
     """A dialog closed (twice, in a burst) must not pop the explorer or wedge its message loop."""
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         explorer = app.screen
         await pilot.press(opener)
         assert app.screen is not explorer
@@ -199,6 +211,7 @@ async def test_closing_a_dialog_leaves_the_explorer_responsive(tmp_path: Path, o
 async def test_quit(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
@@ -209,6 +222,7 @@ async def test_hyperparameter_form_validates_inline_and_keeps_the_last_good_valu
 ) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("o", "o")  # rmsprop
         row = app.query_one("#hp-beta", FieldRow)
         row.input.focus()
@@ -232,6 +246,7 @@ async def test_f_opens_the_form_and_typing_sets_beta(tmp_path: Path, size: tuple
     """The whole edit by keyboard, as a new user would do it: f, Tab to β, retype, Esc, step."""
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("o", "o", "f")  # rmsprop, then its form
         lr_row = app.query_one("#hp-lr", FieldRow)
         assert app.focused is lr_row.input and lr_row.input.region.area > 0
@@ -249,6 +264,7 @@ async def test_f_opens_the_form_and_typing_sets_beta(tmp_path: Path, size: tuple
 async def test_bad_start_and_noise_text_show_messages(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         row = app.query_one("#start-x", FieldRow)
         row.input.value = "left"
         await pilot.pause()
@@ -265,17 +281,19 @@ async def test_bad_start_and_noise_text_show_messages(tmp_path: Path) -> None:
 async def test_huge_learning_rate_is_a_status_not_a_crash(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         row = app.query_one("#hp-lr", FieldRow)
         row.input.value = "1e9"
         await pilot.pause()
         await pilot.press("escape", "n", "n", "n")
         assert app.model.status_text().startswith("diverged at step")
-        assert "diverged" in str(app.query_one("#status").content)
+        assert "diverged" in app.query_one(StatusLine).text.plain
 
 
 async def test_surface_select_changes_the_surface(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         app.apply_surface("rotated-bowl")
         await pilot.pause()
         assert app.model.surface.name == "rotated-bowl"
@@ -292,6 +310,7 @@ async def test_surface_select_changes_the_surface(tmp_path: Path) -> None:
 async def test_narrow_layout_and_controls_toggle(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         assert app.screen.has_class("-narrow")
         controls = app.query_one(ControlsPane)
         assert not controls.display or controls.region.width == 0
@@ -304,6 +323,7 @@ async def test_narrow_layout_and_controls_toggle(tmp_path: Path) -> None:
 async def test_too_small_terminal_shows_a_message(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()  # the controls pane mounts just after the first frame
         assert app.screen.has_class("-too-small")
         assert "enlarge" in str(app.query_one("#too-small").content)
         await pilot.resize_terminal(120, 40)

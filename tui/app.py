@@ -18,6 +18,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import MountError
 from textual.widgets import Footer, Static
 
 from optiscope.core.errors import OptiscopeError
@@ -25,6 +26,7 @@ from optiscope.core.export import csv_header, csv_rows, run_document
 
 from .bindings import COMMANDS, bindings
 from .model import MAX_HORIZON, ExplorerModel
+from .pacing import Pacer
 from .screens.add_optimizer import AddOptimizerScreen
 from .screens.help import HelpScreen
 from .screens.jump import JumpScreen
@@ -44,6 +46,12 @@ NARROW_BELOW = 100
 MIN_SIZE = (60, 18)
 
 
+class ExplorerScreen(Screen[None]):
+    # Focus the plot at once: auto-focusing the first control and then moving focus to the
+    # plot restyled the whole screen twice (a tenth of the start-up).
+    AUTO_FOCUS = "#plot"
+
+
 class OptiscopeApp(App[None]):
     """optiscope's explorer. ``export_dir`` receives exports and screenshots."""
 
@@ -58,24 +66,47 @@ class OptiscopeApp(App[None]):
         self.running = False
         self.speed_index = SPEEDS.index(DEFAULT_SPEED)
         self._timer: Timer | None = None
+        self._pacer = Pacer(self.speed, 0.0)
         self._shown_version = -1
         self._reported_divergence: set[int] = set()
 
     # -- layout ----------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        return ExplorerScreen(id="_default")
+
     def compose(self) -> ComposeResult:
+        # Layout classes before the widgets mount: set later, they restyle every widget.
+        self._layout_for(self.size.width, self.size.height)
         with Horizontal(id="main"):
-            yield ControlsPane(self.model, id="controls")
+            # The controls pane is mounted just after the first frame (_mount_controls): its
+            # ~60 widgets were a third of start-up, and the plot, table and status are what a
+            # learner looks at first. This placeholder holds its width meanwhile.
+            yield Static(id="controls-slot")
             with Vertical(id="right"):
                 with Vertical(id="plots"):
                     yield ContourPlot(id="plot")
                     yield LossPlot(id="loss")
                 yield ExplainPane(id="explain")
                 yield StepTable(id="table")
-        yield StatusLine(id="status")
+                # Inside the right column: a step then repaints only that column (Textual
+                # repaints the box around everything that changed).
+                yield StatusLine(id="status")
         yield Footer()
         yield Static("", id="too-small")
 
+    async def _mount_controls(self) -> None:
+        main = self.query_one("#main")
+        slot = self.query("#controls-slot")
+        if not slot or not main.is_attached or self._closing:
+            return  # quitting already
+        try:
+            await main.mount(ControlsPane(self.model, id="controls"), before=slot.first())
+            await slot.remove()
+        except MountError:  # the app closed in between
+            return
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_controls)
         self.query_one(LossPlot).display = False
         self.plot.set_surface(self.model.surface)
         self.plot.set_start(self.model.start)
@@ -108,10 +139,11 @@ class OptiscopeApp(App[None]):
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         screen.set_class(small, "-too-small")
         if small:
-            self.query_one("#too-small", Static).update(
-                f"optiscope needs a terminal of at least {MIN_SIZE[0]}×{MIN_SIZE[1]};\n"
-                f"this one is {width}×{height}. Please enlarge it.\n\n(q quits)"
-            )
+            for message in self.query("#too-small").results(Static):  # none while composing
+                message.update(
+                    f"optiscope needs a terminal of at least {MIN_SIZE[0]}×{MIN_SIZE[1]};\n"
+                    f"this one is {width}×{height}. Please enlarge it.\n\n(q quits)"
+                )
 
     # -- pushing model state to the views --------------------------------------------------
     def refresh_all(self) -> None:
@@ -121,7 +153,8 @@ class OptiscopeApp(App[None]):
         run = model.focused_run
         self.table.set_trajectory(run.trajectory, model.surface.coords, run.label)
         self.plot.set_start(model.start)
-        self.query_one(ControlsPane).sync()
+        for pane in self.query(ControlsPane):  # none for a moment at start-up (Lazy)
+            pane.sync()
         self.refresh_cursor()
 
     def refresh_cursor(self) -> None:
@@ -273,6 +306,9 @@ class OptiscopeApp(App[None]):
         if self._timer is not None:
             self._timer.stop()
         rate = min(self.speed, MAX_TICK_RATE)
+        # Steps are owed by the clock, not counted per tick: a late tick catches up (the
+        # rate holds) and a slow frame skips ahead instead of queueing (no backlog).
+        self._pacer = Pacer(self.speed, time.perf_counter())
         self._timer = self.set_interval(1 / rate, self._tick)
 
     def _stop(self) -> None:
@@ -282,8 +318,10 @@ class OptiscopeApp(App[None]):
             self._timer = None
 
     def _tick(self) -> None:
-        steps = max(1, round(self.speed / MAX_TICK_RATE)) if self.speed > MAX_TICK_RATE else 1
-        self.model.step(steps)
+        owed = self._pacer.owed(time.perf_counter())
+        if not owed:
+            return
+        self.model.step(owed)
         if self.model.all_finished or self.model.cursor >= MAX_HORIZON:
             self._stop()
         self.refresh_cursor()
@@ -359,7 +397,7 @@ class OptiscopeApp(App[None]):
         screen.remove_class("-hide-controls")
         if screen.has_class("-narrow"):
             screen.add_class("-show-controls")
-        fields = self.query_one(ControlsPane).query("#hyper-form Input, #hyper-form Checkbox")
+        fields = self.query("ControlsPane #hyper-form Input, ControlsPane #hyper-form Checkbox")
         if fields:
             fields.first().focus()
 
@@ -368,7 +406,8 @@ class OptiscopeApp(App[None]):
         if screen.has_class("-narrow"):
             screen.toggle_class("-show-controls")
             if screen.has_class("-show-controls"):
-                self.query_one(ControlsPane).focus()
+                for pane in self.query(ControlsPane):
+                    pane.focus()
             else:
                 self.plot.focus()
         else:

@@ -79,6 +79,15 @@ COMMANDS: tuple[Command, ...] = (
         "Optimizers",
     ),
     Command(
+        "f",
+        "edit_form",
+        "Edit",
+        "edit-hyperparameters",
+        "edit the focused optimizer's hyperparameters (Esc back to the plot)",
+        True,
+        "Optimizers",
+    ),
+    Command(
         "W,shift+up",
         "move_start(0,1)",
         "Start ↑",
@@ -174,15 +183,6 @@ COMMANDS: tuple[Command, ...] = (
         "table-layout",
         "step table: one line per step, or one line per coordinate",
         group="View",
-    ),
-    Command(
-        "f",
-        "edit_form",
-        "Edit",
-        "edit-hyperparameters",
-        "edit the focused optimizer's hyperparameters (Esc back to the plot)",
-        True,
-        "Optimizers",
     ),
     Command(
         "c",

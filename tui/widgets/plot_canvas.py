@@ -408,8 +408,20 @@ class ContourPlot(LayeredPlot, can_focus=True):
                     break
                 frame = frame_for(window)
         if frame is not None:
-            self._contour_layer = self._make_contour_layer(frame.canvas)
+            if self._contours:
+                self._contour_layer = self._make_contour_layer(frame.canvas)
+            else:
+                # The very first picture goes out with axes, paths and markers; the contours
+                # (tens of ms of contourpy) follow one refresh later, off the start-up path.
+                self._contour_layer = {}
+                self.call_after_refresh(self._add_contours, frame.canvas)
         return frame
+
+    def _add_contours(self, canvas: Canvas) -> None:
+        if self._frame is None or self._frame.canvas is not canvas:
+            return  # rebuilt meanwhile, with its contours
+        self._contour_layer = self._make_contour_layer(canvas)
+        self._update_layers()
 
     def _make_contour_layer(self, canvas: Canvas) -> Layer:
         surface = self._surface

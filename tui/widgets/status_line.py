@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from optiscope.core.format import fmt
 
@@ -40,7 +40,26 @@ def status_text(model: ExplorerModel, running: bool, speed: float) -> Text:
     return text
 
 
-class StatusLine(Static):
+class StatusLine(Widget):
+    """One line of fixed height: an update repaints it without a layout pass (a Static's
+    ``update`` reflows the whole screen, which cost more than the rest of a step)."""
+
     DEFAULT_CSS = """
-    StatusLine { height: 1; background: $boost; padding: 0 1; }
+    StatusLine { height: 1; width: 1fr; background: $boost; padding: 0 1; }
     """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text()
+
+    @property
+    def text(self) -> Text:
+        return self._text
+
+    def update(self, text: Text) -> None:
+        if text != self._text:
+            self._text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text

@@ -37,6 +37,8 @@ from optiscope.core.trajectory import Step, Trajectory
 CONTEXT = 3
 #: Rows sampled (first, last and evenly spaced) to size the columns.
 SAMPLE = 256
+#: Rows sized to choose between the wide and the stacked layout before sizing them all.
+QUICK_ROWS = 24
 GUTTER = 2
 GAP = 1
 CURSOR_GLYPH = "▶"
@@ -287,7 +289,16 @@ class StepTable(ScrollView, can_focus=True):
         traj = self._traj
         if traj is None:
             return
-        if shown is None:
+        if shown is None and self._layout == "auto":
+            width = self._content_width()
+            if width <= 0:  # not laid out yet: on_resize builds it once the width is known
+                self._columns, self._widths, self._rows = [], [], 0
+                self._invalidate()
+                return
+            # Decided on a few rows' widths: a fit known only after sizing every row would
+            # mean sizing every row twice. Rows wider than the sample re-decide later.
+            shown = "wide" if width <= 0 or self._wide_width(quick=True) <= width else "stacked"
+        elif shown is None:
             shown = "wide" if self._layout == "auto" else self._layout
         self._shown = shown
         self._columns = columns_for(traj, self._coords, shown)
@@ -302,14 +313,31 @@ class StepTable(ScrollView, can_focus=True):
         self.refresh()
         self._follow_cursor()
 
+    def _content_width(self) -> int:
+        """The width for columns, or 0 before the first layout."""
+        return self.scrollable_content_region.width if self.is_mounted else 0
+
     def _wide_fits(self) -> bool:
         """Whether one line per step fits the widget (assumed to, before the first layout)."""
-        width = self.scrollable_content_region.width if self.is_mounted else 0
+        width = self._content_width()
         return width <= 0 or self._frozen_width + self._scroll_width <= width
+
+    def _wide_width(self, quick: bool = False) -> int:
+        """Cells the wide layout needs: sized on every (sampled) row, or on a few if quick."""
+        assert self._traj is not None
+        columns = columns_for(self._traj, self._coords, "wide")
+        widths = [cell_len(c.header) for c in columns]
+        n = len(self._traj)
+        rows = range(min(n, QUICK_ROWS)) if quick else range(n)
+        _grow(widths, columns, self._traj, rows, 1)
+        if quick and n > QUICK_ROWS:
+            _grow(widths, columns, self._traj, range(n - 1, n), 1)
+        widths[0] = max(widths[0], len(str(n - 1)), 3)
+        return GUTTER + sum(widths) + GAP * (len(widths) - 1)
 
     def notify_extended(self) -> None:
         """The trajectory gained records: size the new ones in and grow the scroll range."""
-        if self._traj is None or len(self._traj) == self._rows:
+        if self._traj is None or not self._columns or len(self._traj) == self._rows:
             return
         before = list(self._widths)
         self._take_new_rows()
@@ -542,6 +570,9 @@ class StepTable(ScrollView, can_focus=True):
         return start, stop
 
     def on_resize(self, event: events.Resize) -> None:
+        if self._traj is not None and not self._columns:
+            self._rebuild()
+            return
         if self._layout == "auto" and self._traj is not None:
             fits = self._wide_fits_if_wide()
             if fits != (self._shown == "wide"):
@@ -553,13 +584,7 @@ class StepTable(ScrollView, can_focus=True):
         """Whether the wide layout would fit now (measured on its own columns if stacked)."""
         if self._shown == "wide":
             return self._wide_fits()
-        assert self._traj is not None
-        columns = columns_for(self._traj, self._coords, "wide")
-        widths = [cell_len(c.header) for c in columns]
-        _grow(widths, columns, self._traj, range(len(self._traj)), 1)
-        widths[0] = max(widths[0], 3)
-        needed = GUTTER + sum(widths) + GAP * (len(widths) - 1)
-        return needed <= self.scrollable_content_region.width
+        return self._wide_width() <= self._content_width()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
