@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from optiscope.tui.app import SPEEDS, OptiscopeApp
@@ -16,6 +17,7 @@ from optiscope.tui.screens.jump import JumpScreen
 from optiscope.tui.widgets.controls import ControlsPane
 from optiscope.tui.widgets.explain_pane import ExplainPane
 from optiscope.tui.widgets.field_row import FieldRow
+from optiscope.tui.widgets.flag_box import FlagBox
 from optiscope.tui.widgets.loss_plot import LossPlot
 from optiscope.tui.widgets.plot_canvas import ContourPlot
 from optiscope.tui.widgets.status_line import StatusLine
@@ -259,6 +261,44 @@ async def test_f_opens_the_form_and_typing_sets_beta(tmp_path: Path, size: tuple
         assert app.focused is app.plot and app.model.cursor == 2
         first = app.model.focused_run.trajectory[0]  # S after the first gradient: (1 − β)·g²
         assert first.state["s"] == pytest.approx(0.5 * first.grad**2, rel=1e-12)
+
+
+async def test_form_keys_typed_in_a_burst_edit_the_new_optimizer(tmp_path: Path) -> None:
+    """`o o f Tab 0.5 Esc n n` sent at once (tmux send-keys) acts as if typed slowly."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lr_before = app.model.runs[2].setup.hyperparameters["lr"]
+        for key, char in (
+            [("o", "o"), ("o", "o"), ("f", "f"), ("tab", None)]
+            + [(c if c != "." else "full_stop", c) for c in "0.5"]
+            + [("escape", None), ("n", "n"), ("n", "n")]
+        ):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # no idle wait between keys, as a fast typist
+        await pilot.pause()
+        await pilot.pause()
+        rmsprop = app.model.focused_run.setup
+        assert rmsprop.optimizer.name == "rmsprop"
+        assert rmsprop.hyperparameters["beta"] == 0.5
+        assert rmsprop.hyperparameters["lr"] == lr_before
+        assert app.focused is app.plot and app.model.cursor == 2
+
+
+async def test_flag_boxes_read_without_colour_and_toggle_the_hyperparameter(tmp_path: Path) -> None:
+    """Under NO_COLOR an unticked box must not look ticked: the X is drawn only when on."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o", "o")  # rmsprop: `centered` is a bool
+        await pilot.pause()
+        box = app.query_one("#hp-centered", FlagBox)
+        assert box.render().plain.startswith("▐ ▌")
+        box.focus()
+        await pilot.press("space")
+        assert app.model.focused_run.setup.hyperparameters["centered"] is True
+        assert box.render().plain.startswith("▐X▌")
 
 
 async def test_bad_start_and_noise_text_show_messages(tmp_path: Path) -> None:

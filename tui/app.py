@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -25,6 +25,7 @@ from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
 
 from .bindings import COMMANDS, bindings
+from .key_order import InOrderKeysMixin
 from .model import MAX_HORIZON, ExplorerModel
 from .pacing import Pacer
 from .screens.add_optimizer import AddOptimizerScreen
@@ -52,12 +53,13 @@ class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#plot"
 
 
-class OptiscopeApp(App[None]):
+class OptiscopeApp(InOrderKeysMixin):
     """optiscope's explorer. ``export_dir`` receives exports and screenshots."""
 
     TITLE = "optiscope"
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(), ("escape", "focus_plot", "")]
+    passive_widgets = (ContourPlot, LossPlot, StepTable, ExplainPane)
 
     def __init__(self, model: ExplorerModel | None = None, export_dir: Path | None = None) -> None:
         super().__init__()
@@ -392,14 +394,13 @@ class OptiscopeApp(App[None]):
             timeout=3,
         )
 
-    def action_edit_form(self) -> None:
+    async def action_edit_form(self) -> None:
         screen = self.screen_stack[0]
         screen.remove_class("-hide-controls")
         if screen.has_class("-narrow"):
             screen.add_class("-show-controls")
-        fields = self.query("ControlsPane #hyper-form Input, ControlsPane #hyper-form Checkbox")
-        if fields:
-            fields.first().focus()
+        for pane in self.query(ControlsPane):
+            await pane.focus_form()
 
     def action_toggle_controls(self) -> None:
         screen = self.screen_stack[0]
@@ -407,15 +408,16 @@ class OptiscopeApp(App[None]):
             screen.toggle_class("-show-controls")
             if screen.has_class("-show-controls"):
                 for pane in self.query(ControlsPane):
-                    pane.focus()
+                    screen.set_focus(pane)
             else:
-                self.plot.focus()
+                screen.set_focus(self.plot)
         else:
             screen.toggle_class("-hide-controls")
 
     def action_focus_plot(self) -> None:
-        self.screen_stack[0].remove_class("-show-controls")
-        self.plot.focus()
+        screen = self.screen_stack[0]
+        screen.remove_class("-show-controls")
+        screen.set_focus(self.plot)  # now, not on the next idle: keys may already be queued
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -6,6 +6,7 @@ an error to show inline; the model keeps its last good value.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from optiscope.core.surfaces import SURFACES
 
 from ..model import ExplorerModel
 from .field_row import FieldRow
+from .flag_box import FlagBox
 
 if TYPE_CHECKING:
     from ..app import OptiscopeApp
@@ -58,6 +60,9 @@ class ControlsPane(VerticalScroll):
         self.model = model
         self._form_key: tuple[object, ...] = ()
         self._surface_key: tuple[object, ...] = ()
+        self._form_rebuilds = 0
+        self._form_ready = asyncio.Event()
+        self._form_ready.set()
 
     @property
     def explorer(self) -> OptiscopeApp:
@@ -196,7 +201,7 @@ class ControlsPane(VerticalScroll):
         for p in opt.schema:
             value = run.setup.hyperparameters[p.name]
             if p.kind == "bool":
-                box = Checkbox(p.name, bool(value), id=f"hp-{p.name}", compact=True)
+                box = FlagBox(p.name, bool(value), id=f"hp-{p.name}", compact=True)
                 box.tooltip = p.help
                 rows.append(box)
             else:
@@ -209,13 +214,30 @@ class ControlsPane(VerticalScroll):
                         id=f"hp-{p.name}",
                     )
                 )
-        self.call_later(self._replace_children, form, rows)
+        self._form_rebuilds += 1
+        self._form_ready.clear()
+        self.call_later(self._rebuild_form, form, rows)
 
-    @staticmethod
-    async def _replace_children(box: Widget, rows: list[Widget]) -> None:
-        """Swap a container's rows once the old ones are gone (their ids are reused)."""
-        await box.remove_children()
-        await box.mount_all(rows)
+    async def _rebuild_form(self, form: Widget, rows: list[Widget]) -> None:
+        """Swap the form's rows once the old ones are gone (their ids are reused)."""
+        try:
+            await form.remove_children()
+            await form.mount_all(rows)
+        finally:
+            self._form_rebuilds -= 1
+            if self._form_rebuilds == 0:
+                self._form_ready.set()
+
+    async def focus_form(self) -> None:
+        """Focus the first hyperparameter field of the focused optimizer's form.
+
+        Waits for a pending rebuild and sets focus at once (not on the next idle), so
+        keys typed right after `o f Tab` land in the new form, not the one removed.
+        """
+        await self._form_ready.wait()
+        fields = self.query("#hyper-form Input, #hyper-form Checkbox")
+        if fields:
+            self.screen.set_focus(fields.first())
 
     # -- applying edits --------------------------------------------------------------------
     def _surface_setter(self, param: Param):  # type: ignore[no-untyped-def]
