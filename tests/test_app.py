@@ -172,6 +172,30 @@ async def test_explain_and_loss_views_toggle(tmp_path: Path) -> None:
         assert app.plot.display and not pane.has_class("-visible")
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+async def test_adams_whole_explanation_and_the_status_fit_on_screen(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Adam explains in 13+ lines; all of them, the table header and the status stay visible."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("o", "o", "o", "n", "n", "x")
+        await pilot.pause()
+        pane = app.query_one(ExplainPane)
+        lines = len(pane.content.wrap(app.console, pane.content_region.width))
+        assert pane.content_region.height >= lines
+        assert "Δb = " in str(pane.content)
+        status = app.query_one(StatusLine)
+        assert status.region.height == 1 and status.region.bottom <= size[1] - 1
+        assert app.table.region.height >= 5
+        plot_shown = app.plot.region.height > 0
+        assert plot_shown == (size[0] >= 100)  # stacked layout: the pane takes the plot's place
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.plot.region.height >= 8
+
+
 async def test_export_writes_csv_and_json_and_screenshot_svg(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -140,6 +140,10 @@ class OptiscopeApp(InOrderKeysMixin):
         screen.set_class(not narrow, "-wide")
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         screen.set_class(small, "-too-small")
+        for explain in self.query(ExplainPane):  # none while composing
+            # Stacked: all rows but the footer, the status and a five-row table; it scrolls
+            # beyond that (Adam's thirteen lines fit from 80x24 up).
+            explain.styles.max_height = max(4, height - 7) if narrow else "70%"
         if small:
             for message in self.query("#too-small").results(Static):  # none while composing
                 message.update(
@@ -376,6 +380,7 @@ class OptiscopeApp(InOrderKeysMixin):
     def action_explain(self) -> None:
         pane = self.query_one(ExplainPane)
         pane.toggle_class("-visible")
+        self.screen_stack[0].set_class(pane.has_class("-visible"), "-explaining")
         self.refresh_cursor()
 
     def action_loss_view(self) -> None:

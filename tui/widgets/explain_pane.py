@@ -35,7 +35,7 @@ def explain_text(model: ExplorerModel) -> Text:
 class ExplainPane(Static):
     DEFAULT_CSS = """
     ExplainPane {
-        height: auto; max-height: 14; padding: 0 1;
+        height: auto; max-height: 70%; padding: 0 1; overflow-y: auto;
         border-top: solid $primary-darken-2; display: none;
     }
     ExplainPane.-visible { display: block; }
