@@ -15,6 +15,7 @@ from optiscope.core.surfaces.regression import Regression
 
 EXPECTED_NAMES = {
     "lecture-bowl",
+    "vee",
     "rotated-bowl",
     "round-bowl",
     "matyas",
@@ -136,7 +137,8 @@ def test_story_fields(surface: Surface) -> None:
     for text in (surface.title, surface.formula, surface.teaches):
         assert text.strip() and "\n" not in text
     assert len(surface.coords) == 2
-    expected_coords = ("w", "b") if surface.name in {"lecture-bowl", "regression"} else ("x", "y")
+    lecture_axes = {"lecture-bowl", "regression", "vee"}
+    expected_coords = ("w", "b") if surface.name in lecture_axes else ("x", "y")
     assert surface.coords == expected_coords
     assert set(surface.suggested_lr) == {"gd", "adaptive", "sign"}
     assert all(lr > 0 for lr in surface.suggested_lr.values())

@@ -9,6 +9,7 @@ from .classic import Beale, GoldsteinPrice, Himmelblau, Rosenbrock, SixHumpCamel
 from .multimodal import Ackley, Rastrigin
 from .regression import Regression
 from .saddle import Saddle
+from .vee import Vee
 
 __all__ = ["SURFACES", "Minimum", "Surface", "get_surface", "surface_names"]
 
@@ -23,6 +24,7 @@ SURFACES: dict[str, type[Surface]] = {
         Matyas,
         Booth,
         Regression,
+        Vee,
         Saddle,
         Rosenbrock,
         Beale,
@@ -48,6 +50,8 @@ _ALIASES = {
     "banana": "rosenbrock",
     "bounded-saddle": "saddle",
     "least-squares": "regression",
+    "v-valley": "vee",
+    "abs": "vee",
     "linear-regression": "regression",
 }
 
