@@ -1,0 +1,1 @@
+"""Lessons: each learner question in the seeds, answered by a setup and a tested claim."""
