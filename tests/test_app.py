@@ -8,16 +8,19 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
+from optiscope.core.lessons.catalog import get_lesson
 from optiscope.tui.app import SPEEDS, OptiscopeApp
 from optiscope.tui.bindings import COMMANDS
 from optiscope.tui.model import ExplorerModel
 from optiscope.tui.screens.add_optimizer import AddOptimizerScreen
 from optiscope.tui.screens.help import HelpScreen
 from optiscope.tui.screens.jump import JumpScreen
+from optiscope.tui.screens.lessons import LessonScreen
 from optiscope.tui.widgets.controls import ControlsPane
 from optiscope.tui.widgets.explain_pane import ExplainPane
 from optiscope.tui.widgets.field_row import FieldRow
 from optiscope.tui.widgets.flag_box import FlagBox
+from optiscope.tui.widgets.lesson_pane import LessonPane
 from optiscope.tui.widgets.loss_plot import LossPlot
 from optiscope.tui.widgets.plot_canvas import ContourPlot
 from optiscope.tui.widgets.status_line import StatusLine
@@ -410,3 +413,55 @@ def test_every_binding_has_an_id_and_appears_in_help() -> None:
     ids = [c.id for c in COMMANDS]
     assert len(ids) == len(set(ids)) and all(ids)
     assert help_table().row_count >= len(COMMANDS)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+async def test_lesson_picker_loads_a_lesson_with_one_key(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    lesson = get_lesson("tiny-oscillation")
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n", "L")
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("e")  # the fifth lesson's letter
+        await pilot.pause()
+        assert not isinstance(app.screen, LessonScreen)
+        model = app.model
+        assert model.surface.name == "vee" and model.start == lesson.setup.start
+        assert [r.label for r in model.runs] == list(lesson.setup.optimizers)
+        assert model.cursor == 0 and app.lesson is lesson
+        pane = app.query_one(LessonPane)
+        shown = str(pane.query_one("#lesson-text").render())
+        assert pane.region.width > 0 and lesson.question[:40] in shown.replace("\n", " ")
+        assert "1e-08" in shown  # the measured cache, quoted
+        await pilot.press("i")
+        await pilot.pause()
+        assert pane.region.width == 0 and app.plot.region.width > 0
+        await pilot.press("n")
+        assert model.cursor == 1 and model.record(model.runs[0]).grad[0] == pytest.approx(-1e-4)
+        await pilot.press("i", "f")
+        await pilot.pause()
+        assert pane.region.width == 0  # editing hyperparameters brings the controls back
+        assert app.query_one("#hp-lr", FieldRow).input.has_focus
+
+
+async def test_app_opened_on_a_lesson_shows_it(tmp_path: Path) -> None:
+    lesson = get_lesson("himmelblau-basins")
+    app = OptiscopeApp(ExplorerModel.from_lesson(lesson), export_dir=tmp_path, lesson=lesson)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.query_one(LessonPane).region.width > 0
+        assert app.model.surface.name == "himmelblau" and len(app.model.runs) == 4
+        assert app.model.horizon >= lesson.setup.steps
+
+
+async def test_toggling_the_lesson_without_one_says_how_to_pick_one(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert any("press L" in str(n.message) for n in app._notifications)
+        assert app.query_one(LessonPane).region.width == 0

@@ -211,3 +211,38 @@ def test_console_script_runs_in_a_subprocess() -> None:
         check=True,
     )
     assert out.stdout.startswith("run,optimizer,t,w,b,loss")
+
+
+def test_list_lessons_prints_fourteen_numbered_lines(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = _run(capsys, "list", "lessons")
+    lines = out.strip().splitlines()
+    assert code == 0 and err == "" and len(lines) == 14
+    assert lines[4].split()[:2] == ["5", "tiny-oscillation"]
+
+
+def test_lesson_prints_question_measured_figures_and_answer(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = _run(capsys, "lesson", "5")
+    assert code == 0 and err == ""
+    assert "Question (seed 000)" in out and "Answer:" in out
+    assert "RMSprop's cache S_w at the end: 1e-08" in out  # measured: (1e-4)²
+    assert "rmsprop(lr=0.01)" in out and "WARNING" not in out
+
+
+def test_lesson_json_carries_the_figures(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = _run(capsys, "lesson", "momentum-conventions", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["holds"] is True and doc["number"] == 14
+    assert doc["figures"]["max_gap"] < 1e-12
+    assert doc["setup"]["optimizers"] == [
+        "momentum(lr=0.4, beta=0.9)",
+        "heavyball(lr=0.04, momentum=0.9)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "argv", [("lesson", "nope"), ("--lesson", "99"), ("lesson", "0", "--open")]
+)
+def test_unknown_lessons_exit_2_with_one_line(capsys, argv: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("optiscope: error: unknown lesson") and err.count("\n") == 1

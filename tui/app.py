@@ -23,6 +23,8 @@ from textual.widgets import Footer, Static
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
+from optiscope.core.lessons.catalog import LESSONS, get_lesson
+from optiscope.core.lessons.lesson import Lesson
 
 from .bindings import COMMANDS, bindings
 from .key_order import InOrderKeysMixin
@@ -31,9 +33,11 @@ from .pacing import Pacer
 from .screens.add_optimizer import AddOptimizerScreen
 from .screens.help import HelpScreen
 from .screens.jump import JumpScreen
+from .screens.lessons import LessonScreen
 from .widgets.controls import ControlsPane
 from .widgets.explain_pane import ExplainPane, explain_text
 from .widgets.field_row import FieldRow
+from .widgets.lesson_pane import LessonPane
 from .widgets.loss_plot import LossPlot
 from .widgets.plot_canvas import ContourPlot, PlotSeries
 from .widgets.status_line import StatusLine, status_text
@@ -61,9 +65,15 @@ class OptiscopeApp(InOrderKeysMixin):
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(), ("escape", "focus_plot", "")]
     passive_widgets = (ContourPlot, LossPlot, StepTable, ExplainPane)
 
-    def __init__(self, model: ExplorerModel | None = None, export_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        model: ExplorerModel | None = None,
+        export_dir: Path | None = None,
+        lesson: Lesson | None = None,
+    ) -> None:
         super().__init__()
         self.model = model or ExplorerModel.create()
+        self.lesson = lesson
         self.export_dir = Path.cwd() if export_dir is None else export_dir
         self.running = False
         self.speed_index = SPEEDS.index(DEFAULT_SPEED)
@@ -80,6 +90,7 @@ class OptiscopeApp(InOrderKeysMixin):
         # Layout classes before the widgets mount: set later, they restyle every widget.
         self._layout_for(self.size.width, self.size.height)
         with Horizontal(id="main"):
+            yield LessonPane(id="lesson")
             # The controls pane is mounted just after the first frame (_mount_controls): its
             # ~60 widgets were a third of start-up, and the plot, table and status are what a
             # learner looks at first. This placeholder holds its width meanwhile.
@@ -115,6 +126,8 @@ class OptiscopeApp(InOrderKeysMixin):
         self._layout_for(self.size.width, self.size.height)
         self.refresh_all()
         self.plot.focus()
+        if self.lesson is not None:
+            self._show_lesson(self.lesson)
 
     @property
     def plot(self) -> ContourPlot:
@@ -401,14 +414,53 @@ class OptiscopeApp(InOrderKeysMixin):
 
     async def action_edit_form(self) -> None:
         screen = self.screen_stack[0]
-        screen.remove_class("-hide-controls")
+        screen.remove_class("-hide-controls", "-lesson")
         if screen.has_class("-narrow"):
             screen.add_class("-show-controls")
         for pane in self.query(ControlsPane):
             await pane.focus_form()
 
+    # -- lessons ---------------------------------------------------------------------------
+    def action_pick_lesson(self) -> None:
+        def chosen(lesson_id: str | None) -> None:
+            if lesson_id is not None:
+                self.load_lesson(get_lesson(lesson_id))
+
+        self.push_screen(LessonScreen(), chosen)
+
+    def load_lesson(self, lesson: Lesson) -> None:
+        """Replace the whole setup with the lesson's and show its question beside the plot."""
+        self._stop()
+        self.model.load(ExplorerModel.from_lesson(lesson))
+        self.lesson = lesson
+        self.plot.set_surface(self.model.surface)
+        self._reported_divergence.clear()
+        self.refresh_all()
+        self._show_lesson(lesson)
+
+    def _show_lesson(self, lesson: Lesson) -> None:
+        self.query_one(LessonPane).show(lesson, lesson.measure())
+        screen = self.screen_stack[0]
+        screen.add_class("-lesson")
+        screen.remove_class("-show-controls")
+        self.sub_title = f"lesson {lesson.number}: {lesson.title}"
+
+    def action_toggle_lesson(self) -> None:
+        if self.lesson is None:
+            self.notify("No lesson loaded: press L to pick one.", timeout=3)
+            return
+        screen = self.screen_stack[0]
+        screen.toggle_class("-lesson")
+        if not screen.has_class("-lesson") and screen.focused is not self.plot:
+            screen.set_focus(self.plot)
+
     def action_toggle_controls(self) -> None:
         screen = self.screen_stack[0]
+        if screen.has_class("-lesson"):
+            screen.remove_class("-lesson", "-hide-controls")
+            if screen.has_class("-narrow"):
+                screen.add_class("-show-controls")
+            return
         if screen.has_class("-narrow"):
             screen.toggle_class("-show-controls")
             if screen.has_class("-show-controls"):
@@ -463,6 +515,12 @@ class OptiscopeApp(InOrderKeysMixin):
     # -- command palette -------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        for lesson in LESSONS:
+            yield SystemCommand(
+                f"Lesson {lesson.number}: {lesson.title}",
+                lesson.question,
+                lambda lesson=lesson: self.load_lesson(lesson),  # type: ignore[misc]
+            )
         for command in COMMANDS:
             if command.action == "quit":
                 continue

@@ -15,6 +15,7 @@ import numpy as np
 
 from optiscope.core.callspec import format_call, parse_call
 from optiscope.core.errors import OptiscopeError
+from optiscope.core.lessons.lesson import Lesson
 from optiscope.core.noise import GradientNoise
 from optiscope.core.optimizers import get_optimizer
 from optiscope.core.schedules import Schedule, parse_schedule
@@ -60,6 +61,8 @@ class ExplorerModel:
     focused: int = 0
     cursor: int = 0
     horizon: int = INITIAL_HORIZON
+    #: Steps every run computes up front (``--steps``, a lesson's length); at least 200.
+    base_horizon: int = INITIAL_HORIZON
     #: Bumped whenever any run is recomputed, so views can drop what they cached.
     version: int = 0
 
@@ -79,12 +82,31 @@ class ExplorerModel:
             start=start or surface.start(),
             noise=noise or GradientNoise(),
             schedule=schedule or Schedule(),
-            horizon=horizon,
+            horizon=max(horizon, INITIAL_HORIZON),
+            base_horizon=max(horizon, INITIAL_HORIZON),
         )
         for spec in optimizer_specs or list(DEFAULT_OPTIMIZERS):
             model.add_optimizer(spec)
         model.focused = 0
         return model
+
+    @classmethod
+    def from_lesson(cls, lesson: Lesson) -> ExplorerModel:
+        setup = lesson.setup
+        return cls.create(
+            setup.build_surface(),
+            setup.start,
+            list(setup.optimizers),
+            GradientNoise(setup.noise, setup.noise_seed),
+            horizon=setup.steps,
+        )
+
+    def load(self, other: ExplorerModel) -> None:
+        """Take over another model's whole setup in place (views keep their reference)."""
+        version = self.version
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(other, name))
+        self.version = version + 1
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -226,7 +248,7 @@ class ExplorerModel:
     def _trajectory(self, setup: OptimizerSetup) -> Trajectory:
         # A new setup computes only as far as the cursor: after a jump to step 90,000, a
         # changed β must not also recompute every chunk that stepping past it had added.
-        self.horizon = max(INITIAL_HORIZON, self.cursor)
+        self.horizon = max(self.base_horizon, self.cursor)
         traj = Trajectory(self.surface, setup, self.start, self.noise, self.schedule)
         traj.run_to(self.horizon + 1)
         return traj

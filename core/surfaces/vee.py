@@ -31,11 +31,14 @@ class Vee(FixedSurface):
     PARAMS = (
         Param("slope", 1e-4, "|∂f/∂w| everywhere off the floor", low=1e-12, high=1e3, symbol="s"),
     )
-    suggested_lr: ClassVar[Mapping[str, float]] = {"gd": 0.01, "adaptive": 0.01, "sign": 0.01}
-    DOMAIN = ((-0.05, 0.05), (-0.05, 0.05))
+    # Adaptive steps are ~lr long whatever the slope: 1e-3 keeps them inside the window.
+    suggested_lr: ClassVar[Mapping[str, float]] = {"gd": 0.01, "adaptive": 0.001, "sign": 0.001}
+    # b is a bystander: its window is narrow enough that b²/2 (≤ 2e-6) does not drown the
+    # valley's walls (s·|w| ≤ 5e-6) in the contour plot.
+    DOMAIN = ((-0.05, 0.05), (-0.002, 0.002))
     MINIMA = (Minimum((0.0, 0.0), 0.0),)
     STARTS: ClassVar[Mapping[str, tuple[float, float]]] = {
-        "up the side": (0.03, 0.02),
+        "up the side": (0.03, 0.0015),
         # Half a GD step (η·s = 1e-6 at the suggested lr) off the floor: GD then crosses it
         # at every step, and its gradient is +1e-4, −1e-4, … exactly as in the forum post.
         "on the floor": (5e-7, 0.0),

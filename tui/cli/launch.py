@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from optiscope.core.lessons.lesson import Lesson
+
 from .run_command import resolve_setup
 
 
@@ -22,4 +24,13 @@ def launch(args: argparse.Namespace) -> int:
         horizon=max(setup.steps, 1),
     )
     OptiscopeApp(model).run()
+    return 0
+
+
+def launch_lesson(lesson: Lesson) -> int:
+    """The explorer with the lesson loaded and its question shown beside the plot."""
+    from ..app import OptiscopeApp
+    from ..model import ExplorerModel
+
+    OptiscopeApp(ExplorerModel.from_lesson(lesson), lesson=lesson).run()
     return 0

@@ -10,6 +10,10 @@ from optiscope.core.surfaces import SURFACES
 
 
 def list_lines(what: str) -> list[str]:
+    if what == "lessons":
+        from .lesson_command import lesson_lines
+
+        return lesson_lines()
     if what == "surfaces":
         width = max(len(n) for n in SURFACES)
         return [f"{name:<{width}}  {cls.title}: {cls.teaches}" for name, cls in SURFACES.items()]

@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from optiscope.core.errors import OptiscopeError
 
+from .lesson_command import lesson_command
 from .listing import list_command
 from .run_command import add_setup_options, run_command
 
@@ -35,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_setup_options(parser)
+    parser.add_argument(
+        "--lesson", metavar="ID", help="open the explorer on a lesson (optiscope list lessons)"
+    )
     parser.add_argument("--version", action="version", version=f"optiscope {version('optiscope')}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     run = sub.add_parser(
@@ -55,9 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="table and CSV: print every K-th step (the first and last always)",
     )
     run.set_defaults(handler=run_command)
-    listing = sub.add_parser("list", help="list surfaces or optimizers, one per line")
-    listing.add_argument("what", choices=("surfaces", "optimizers", "schedules"))
+    listing = sub.add_parser("list", help="list surfaces, optimizers or lessons, one per line")
+    listing.add_argument("what", choices=("surfaces", "optimizers", "schedules", "lessons"))
     listing.set_defaults(handler=list_command)
+    lesson = sub.add_parser(
+        "lesson",
+        help="a learner's question answered: setup, measured figures, answer",
+        description="Print a lesson's question, setup, measured figures and answer, or open it.",
+    )
+    lesson.add_argument("id", metavar="ID", help="lesson id or number (optiscope list lessons)")
+    lesson.add_argument("--open", action="store_true", help="open the explorer on the lesson")
+    lesson.add_argument("--format", choices=("text", "json"), default="text")
+    lesson.set_defaults(handler=lesson_command)
     return parser
 
 
@@ -83,8 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(join_signed_values(raw))
         if args.command is None:
-            from .launch import launch
+            from .launch import launch, launch_lesson
 
+            if args.lesson is not None:
+                from optiscope.core.lessons.catalog import get_lesson
+
+                return launch_lesson(get_lesson(args.lesson))
             return launch(args)
         code: int = args.handler(args)
         return code

@@ -1,0 +1,83 @@
+"""``optiscope lesson ID``: the question, the setup, the measured figures and the answer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+
+from optiscope.core.lessons.catalog import LESSONS, get_lesson
+from optiscope.core.lessons.lesson import Lesson
+
+
+def lesson_lines() -> list[str]:
+    width = max(len(lesson.id) for lesson in LESSONS)
+    return [f"{lesson.number:>2}  {lesson.id:<{width}}  {lesson.title}" for lesson in LESSONS]
+
+
+def lesson_report(lesson: Lesson, width: int = 88) -> str:
+    """The lesson as plain text; every number in it is measured now."""
+    found = lesson.measure()
+    setup = lesson.setup
+    settings = ", ".join(f"{k}={v}" for k, v in setup.settings.items())
+    surface = f"{setup.surface}({settings})" if settings else setup.surface
+    wrap = textwrap.TextWrapper(width=width, subsequent_indent="  ")
+    lines = [
+        f"Lesson {lesson.number} ({lesson.id}): {lesson.title}",
+        "",
+        *wrap.wrap(f"Question ({lesson.source}): {lesson.question}"),
+        "",
+        f"Setup: {surface} from ({setup.start[0]:g}, {setup.start[1]:g}), {setup.steps} steps"
+        + (f", gradient noise σ={setup.noise:g} seed {setup.noise_seed}" if setup.noise else ""),
+        *(f"  {spec}" for spec in setup.optimizers),
+        "",
+        "Measured:",
+        *(f"  {fig.label}: {fig.text}" for fig in found.figures),
+        "",
+        *wrap.wrap(f"Answer: {found.answer}"),
+        "",
+        *wrap.wrap(f"What to look at: {lesson.look_at}"),
+        "",
+        f"Open it in the explorer: optiscope lesson {lesson.id} --open",
+    ]
+    if not found.holds:
+        lines.insert(2, "WARNING: the measured figures do not support this lesson's claim.")
+    return "\n".join(lines)
+
+
+def lesson_document(lesson: Lesson) -> dict[str, object]:
+    found = lesson.measure()
+    setup = lesson.setup
+    return {
+        "number": lesson.number,
+        "id": lesson.id,
+        "title": lesson.title,
+        "question": lesson.question,
+        "source": lesson.source,
+        "setup": {
+            "surface": setup.surface,
+            "settings": dict(setup.settings),
+            "start": list(setup.start),
+            "optimizers": list(setup.optimizers),
+            "steps": setup.steps,
+            "noise": setup.noise,
+            "seed": setup.noise_seed,
+        },
+        "figures": {fig.key: fig.value for fig in found.figures},
+        "holds": found.holds,
+        "answer": found.answer,
+        "look_at": lesson.look_at,
+    }
+
+
+def lesson_command(args: argparse.Namespace) -> int:
+    lesson = get_lesson(args.id)
+    if args.open:
+        from .launch import launch_lesson
+
+        return launch_lesson(lesson)
+    if args.format == "json":
+        print(json.dumps(lesson_document(lesson), indent=2, ensure_ascii=False))
+    else:
+        print(lesson_report(lesson))
+    return 0
