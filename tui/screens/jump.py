@@ -11,6 +11,9 @@ from textual.widgets import Input, Label
 
 from .modal import OnceModal
 
+#: "100,000" and then some: enough for any step, short enough to read at a glance.
+MAX_CHARS = 12
+
 
 class JumpScreen(OnceModal[int | None]):
     DEFAULT_CSS = """
@@ -32,7 +35,12 @@ class JumpScreen(OnceModal[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Jump to step (0 … {self.limit:,})")
-            yield Input(str(self.current), id="step-input", type="integer")
+            # Not type="integer": Textual checks that with the pattern (?:\d*|\d+_)*, whose
+            # nested quantifiers backtrack exponentially on a long run of digits followed by
+            # a letter (40 digits and an "e" froze the app for minutes).
+            yield Input(
+                str(self.current), id="step-input", restrict=r"[0-9,_]*", max_length=MAX_CHARS
+            )
             yield Label("", classes="error", id="jump-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
