@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .format import fmt
+from .step_geometry import angle_to_descent, degrees, step_length
 from .trajectory import Trajectory
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -33,6 +34,8 @@ class Explanation:
     lines: list[str]
     #: One sentence on what is special about this step (first step, divergence, schedule).
     notes: list[str] = field(default_factory=list)
+    #: The step as a whole: its length and its angle to steepest descent.
+    geometry: str = ""
 
 
 def num(value: float) -> str:
@@ -474,4 +477,22 @@ def explain_step(traj: Trajectory, t: int) -> Explanation:
         rule=list(setup.optimizer.rule),
         lines=lines,
         notes=_notes(traj, t, before, count),
+        geometry=_geometry(record.exact_grad, record.update, traj.surface.coords),
     )
+
+
+def _geometry(grad: Any, update: Any, coords: tuple[str, str]) -> str:
+    """‖Δ‖ with its arithmetic, and how far the step turns from −∇f (the exact gradient)."""
+    x, y = coords
+    dx, dy = float(update[0]), float(update[1])
+    length = _line(
+        f"‖Δ‖ = √(Δ{x}² + Δ{y}²)", f"√({_sq(dx)} + {_sq(dy)})", float(step_length(update))
+    )
+    angle = float(angle_to_descent(grad, update))
+    if not np.isnan(angle):
+        turn = degrees(angle)
+    elif np.all(np.isfinite(np.r_[grad, update])):
+        turn = "undefined: a zero step or gradient"
+    else:
+        turn = "nan"
+    return f"{length}   ∠(Δ, −∇f) = {turn}"

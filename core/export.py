@@ -10,6 +10,7 @@ import numpy as np
 
 from .noise import GradientNoise
 from .schedules import Schedule
+from .step_geometry import angle_to_descent, step_length
 from .surfaces import Surface
 from .trajectory import Trajectory
 
@@ -57,6 +58,8 @@ def _run_entry(traj: Trajectory) -> dict[str, Any]:
             "update": step.update,
             "state": step.state,
             "effective_lr": step.effective_lr,
+            "step_length": float(step_length(step.update)),
+            "angle_to_descent": float(angle_to_descent(step.exact_grad, step.update)),
             "lr": step.lr,
         }
         if traj.noise.active or traj.surface.stochastic:
@@ -87,7 +90,8 @@ def csv_header(surface: Surface, runs: Sequence[Trajectory]) -> list[str]:
     head = ["run", "optimizer", "t", x, y, "loss", f"d{x}", f"d{y}"]
     for name in state_names:
         head += [f"{name}_{x}", f"{name}_{y}"]
-    head += [f"eff_lr_{x}", f"eff_lr_{y}", f"delta_{x}", f"delta_{y}", "lr"]
+    head += [f"eff_lr_{x}", f"eff_lr_{y}", f"delta_{x}", f"delta_{y}"]
+    head += ["step_length", "angle_to_descent", "lr"]
     return head
 
 
@@ -111,6 +115,8 @@ def csv_rows(surface: Surface, runs: Sequence[Trajectory]) -> list[list[str]]:
                 cells[f"{name}_{x}"], cells[f"{name}_{y}"] = float(arr[0]), float(arr[1])
             cells[f"eff_lr_{x}"], cells[f"eff_lr_{y}"] = step.effective_lr.tolist()
             cells[f"delta_{x}"], cells[f"delta_{y}"] = step.update.tolist()
+            cells["step_length"] = float(step_length(step.update))
+            cells["angle_to_descent"] = float(angle_to_descent(step.exact_grad, step.update))
             cells["lr"] = step.lr
             rows.append([_csv_cell(cells.get(h)) for h in header])
     return rows

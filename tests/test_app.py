@@ -81,6 +81,22 @@ async def test_jump_screen_goes_to_the_typed_step_and_rejects_nonsense(tmp_path:
         assert app.model.cursor == 250 and len(app.model.focused_run.trajectory) > 250
 
 
+async def test_a_long_run_of_digits_and_a_letter_in_the_jump_box_is_refused_at_once(
+    tmp_path: Path,
+) -> None:
+    """Textual's type="integer" check backtracks exponentially on this input: 40 digits and
+    an "e" took minutes (the test would hit its timeout). The box refuses letters outright."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("g", "backspace", "backspace", *("1" * 40), "e", "z", "x")
+        jump = app.screen.query_one(Input)
+        assert jump.value == "1" * len(jump.value) and 6 <= len(jump.value) <= 12
+        await pilot.press("enter")
+        assert isinstance(app.screen, JumpScreen)  # 111,111,111,111 is past the last step
+        assert "must be in" in str(app.screen.query_one("#jump-error").render())
+
+
 async def test_space_runs_and_pauses(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import json
+import math
 import subprocess
 import sys
 
@@ -58,7 +59,23 @@ def test_json_document_has_the_documented_shape(capsys) -> None:
         w, bb = b["params"]
         assert b["grad"] == pytest.approx([0.2 * w, 4.0 * bb], rel=1e-14)
         assert b["loss"] == pytest.approx(0.1 * w * w + 2 * bb * bb, rel=1e-14)
-    assert set(steps[3]) == {"t", "params", "loss", "grad", "update", "state", "effective_lr", "lr"}
+    assert set(steps[3]) == {
+        "t",
+        "params",
+        "loss",
+        "grad",
+        "update",
+        "state",
+        "effective_lr",
+        "step_length",
+        "angle_to_descent",
+        "lr",
+    }
+    # RMSprop's first step is −lr·g/√(0.1·g²) = −lr/√0.1·sign(g): length lr·√2/√0.1, and its
+    # angle to −∇f is the angle between (1, 1) and |g₀| = (0.94, 5.2).
+    assert steps[0]["step_length"] == pytest.approx(0.1 * math.sqrt(2 / 0.1), rel=1e-7)
+    cos = (0.94 + 5.2) / (math.sqrt(2) * math.hypot(0.94, 5.2))
+    assert steps[0]["angle_to_descent"] == pytest.approx(math.degrees(math.acos(cos)), rel=1e-6)
     assert set(steps[3]["state"]) == {"step", "s"}
     # RMSprop's cache after taking in g₀ = (0.2·-4.7, 4·-1.3): S = 0.1·g².
     assert steps[0]["state"]["s"] == pytest.approx([0.1 * 0.94**2, 0.1 * 5.2**2], rel=1e-14)
@@ -97,6 +114,11 @@ def test_csv_has_one_row_per_step_and_named_columns(capsys) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 20
     assert {"w", "b", "dw", "db", "m_w", "v_b", "m_hat_w", "eff_lr_w", "delta_b"} <= set(rows[0])
+    assert {"step_length", "angle_to_descent"} <= set(rows[0])
+    gd0 = rows[10]
+    # GD steps straight down the gradient: length lr·‖g₀‖ = 0.4·‖(0.2·−4.7, 4·−1.3)‖, angle 0.
+    assert float(gd0["step_length"]) == pytest.approx(0.4 * math.hypot(0.94, 5.2), rel=1e-12)
+    assert float(gd0["angle_to_descent"]) == pytest.approx(0.0, abs=1e-6)
     adam0 = rows[0]
     assert float(adam0["m_w"]) == pytest.approx(0.1 * 0.2 * -4.7, rel=1e-14)
     assert rows[10]["run"] == "gd" and rows[10]["m_w"] == ""
@@ -106,6 +128,7 @@ def test_table_output_shows_the_state_columns_and_status(capsys) -> None:
     code, out, _ = _run(capsys, "run", "--optimizer", "rmsprop", "--steps", "3")
     assert code == 0
     assert "S w" in out and "S b" in out and "ηeff w" in out and "Δb" in out
+    assert "‖Δ‖" in out and "∠−∇f" in out
     assert "rmsprop: running" in out and "summary" in out
 
 

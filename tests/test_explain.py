@@ -329,3 +329,19 @@ def test_negative_t_counts_from_the_end_and_missing_records_raise() -> None:
     assert explain_step(traj, -1).t == len(traj) - 1
     with pytest.raises(IndexError):
         explain_step(traj, len(traj))
+
+
+def test_the_geometry_line_gives_the_steps_length_and_its_angle_to_steepest_descent() -> None:
+    # RMSprop's first step is −lr·sign(g)/√(1−β): length lr·√2/√0.1, at the angle between
+    # (1, 1) and |g₀| = (0.94, 5.2) from −∇f.
+    traj = _run("rmsprop", {"lr": 0.1, "beta": 0.9})
+    length = 0.1 * math.sqrt(2 / 0.1)
+    cos = (0.94 + 5.2) / (math.sqrt(2) * math.hypot(0.94, 5.2))
+    angle = math.degrees(math.acos(cos))
+    geometry = explain_step(traj, 0).geometry
+    assert geometry.startswith("‖Δ‖ = √(Δw² + Δb²) = √(0.3162² + 0.3162²) = ")
+    assert f"= {num(length)}   ∠(Δ, −∇f) = {angle:.1f}°" in geometry
+    # GD moves straight down the gradient; a step of zero has no direction.
+    assert explain_step(_run("gd", {"lr": 0.3}), 4).geometry.endswith("∠(Δ, −∇f) = 0.0°")
+    still = run(BOWL, make_setup("gd", {"lr": 0.3}, BOWL), (0.0, 0.0), 2)
+    assert explain_step(still, 0).geometry.endswith("undefined: a zero step or gradient")

@@ -3,6 +3,8 @@ per step that does not grow with the trajectory."""
 
 from __future__ import annotations
 
+import math
+
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
@@ -75,7 +77,14 @@ def _expected_cells(traj: Trajectory, k: int) -> list[str]:
     for name in traj.state_names:
         cells += [fmt(s.state[name][0]), fmt(s.state[name][1])]
     cells += [fmt(s.effective_lr[0]), fmt(s.effective_lr[1])]
-    return [*cells, fmt(s.update[0]), fmt(s.update[1])]
+    return [*cells, fmt(s.update[0]), fmt(s.update[1]), *_geometry_cells(s)]
+
+
+def _geometry_cells(s: Step) -> list[str]:
+    """‖Δ‖ and the angle between Δ and −∇f, from the dot product."""
+    (gx, gy), (dx, dy) = s.exact_grad, s.update
+    cos = -(gx * dx + gy * dy) / (math.hypot(gx, gy) * math.hypot(dx, dy))
+    return [fmt(math.hypot(dx, dy)), f"{math.degrees(math.acos(max(-1.0, min(1.0, cos)))):.1f}°"]
 
 
 async def test_rmsprop_headers_are_its_state_fields_per_coordinate() -> None:
@@ -84,11 +93,11 @@ async def test_rmsprop_headers_are_its_state_fields_per_coordinate() -> None:
         table = pilot.app.query_one(StepTable)
         assert table.headers == [
             *("t", "w", "b", "loss", "∂w", "∂b", "S w", "S b"),
-            *("ηeff w", "ηeff b", "Δw", "Δb"),
+            *("ηeff w", "ηeff b", "Δw", "Δb", "‖Δ‖", "∠−∇f"),
         ]
         assert table.render_line(0).text.split() == [
             *("t", "w", "b", "loss", "∂w", "∂b", "S", "w", "S", "b"),
-            *("ηeff", "w", "ηeff", "b", "Δw", "Δb"),
+            *("ηeff", "w", "ηeff", "b", "Δw", "Δb", "‖Δ‖", "∠−∇f"),
         ]
 
 
@@ -132,8 +141,12 @@ async def test_columns_past_the_right_edge_scroll_into_view_with_t_frozen() -> N
         await pilot.pause()
         words = _cursor_line(table)[1].split()
         assert words[1] == "3"  # the frozen t column
-        assert words[-2:] == [fmt(traj[3].update[0]), fmt(traj[3].update[1])]
-        assert table.render_line(0).text.split()[-2:] == ["Δw", "Δb"]
+        assert words[-4:] == [
+            fmt(traj[3].update[0]),
+            fmt(traj[3].update[1]),
+            *_geometry_cells(traj[3]),
+        ]
+        assert table.render_line(0).text.split()[-4:] == ["Δw", "Δb", "‖Δ‖", "∠−∇f"]
 
 
 async def test_jumping_to_row_5000_of_10000_scrolls_it_into_view() -> None:
@@ -267,7 +280,9 @@ async def test_stacked_layout_gives_each_coordinate_a_line_with_its_cache_and_st
     traj = _run("rmsprop", 30)
     async with HostApp(traj, layout="stacked").run_test(size=(80, 24)) as pilot:
         table = pilot.app.query_one(StepTable)
-        assert table.headers == ["t", "loss", "│  ", "value", "∂", "S", "ηeff", "Δ"]
+        assert table.headers == [
+            *("t", "loss", "│  ", "value", "∂", "S", "ηeff", "Δ", "‖Δ‖ ∠"),
+        ]
         table.set_cursor(12)
         await pilot.pause()
         y, first = _cursor_line(table)
@@ -276,10 +291,12 @@ async def test_stacked_layout_gives_each_coordinate_a_line_with_its_cache_and_st
         assert first.split()[1:] == [
             "12", fmt(s.loss), "│", "w", fmt(s.params[0]), fmt(s.grad[0]),
             fmt(s.state["s"][0]), fmt(s.effective_lr[0]), fmt(s.update[0]),
+            _geometry_cells(s)[0],
         ]  # fmt: skip
         assert second.split() == [
             "│", "b", fmt(s.params[1]), fmt(s.grad[1]),
             fmt(s.state["s"][1]), fmt(s.effective_lr[1]), fmt(s.update[1]),
+            _geometry_cells(s)[1],
         ]  # fmt: skip
         # Both lines of the record carry the cursor's highlight; the next record does not.
         cursor_bg = table.get_component_rich_style("step-table--cursor").bgcolor
@@ -341,3 +358,19 @@ async def test_cells_at_the_edge_are_shown_whole_or_not_at_all() -> None:
             start = expected.index(cells[1], 1) if len(cells) > 1 else 1
             assert cells[1:] == expected[start : start + len(cells) - 1]
             assert more == (start + len(cells) - 1 < len(expected))
+
+
+async def test_zero_over_zero_reads_as_a_dash_not_as_a_red_nan() -> None:
+    # On the V valley's floor b = 0: ∂b = Δb = 0, so ηeff b = 0/0 is undefined, not broken.
+    vee = get_surface("vee")
+    traj = run(vee, make_setup("gd", {"lr": 0.001}, vee), (5e-7, 0.0), 5)
+    assert traj.status.kind != "diverged"
+    async with HostApp(traj).run_test(size=(160, 12)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        column = table.headers.index("ηeff b")
+        strip = table.render_line(2)
+        cells = strip.text.split()
+        assert cells[column] == "—"
+        assert "nan" not in strip.text
+        error = table.get_component_rich_style("step-table--error")
+        assert not [seg for seg in strip if seg.style and seg.style.color == error.color]

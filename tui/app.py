@@ -35,6 +35,7 @@ from .screens.help import HelpScreen
 from .screens.jump import JumpScreen
 from .screens.lessons import LessonScreen
 from .widgets.controls import ControlsPane
+from .widgets.eff_lr_strip import EffLrStrip
 from .widgets.explain_pane import ExplainPane, explain_text
 from .widgets.field_row import FieldRow
 from .widgets.lesson_pane import LessonPane
@@ -49,6 +50,8 @@ DEFAULT_SPEED = 10
 MAX_TICK_RATE = 60
 NARROW_BELOW = 100
 MIN_SIZE = (60, 18)
+#: The ηeff sparklines show by default from this terminal height on (s toggles them).
+SPARK_FROM_HEIGHT = 30
 
 
 class ExplorerScreen(Screen[None]):
@@ -63,7 +66,7 @@ class OptiscopeApp(InOrderKeysMixin):
     TITLE = "optiscope"
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(), ("escape", "focus_plot", "")]
-    passive_widgets = (ContourPlot, LossPlot, StepTable, ExplainPane)
+    passive_widgets = (ContourPlot, LossPlot, StepTable, ExplainPane, EffLrStrip)
 
     def __init__(
         self,
@@ -81,6 +84,8 @@ class OptiscopeApp(InOrderKeysMixin):
         self._pacer = Pacer(self.speed, 0.0)
         self._shown_version = -1
         self._reported_divergence: set[int] = set()
+        #: The ηeff sparklines: None follows the terminal's height, True/False after key s.
+        self.spark_wanted: bool | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -99,6 +104,7 @@ class OptiscopeApp(InOrderKeysMixin):
                 with Vertical(id="plots"):
                     yield ContourPlot(id="plot")
                     yield LossPlot(id="loss")
+                yield EffLrStrip(id="eff-lr")
                 yield ExplainPane(id="explain")
                 yield StepTable(id="table")
                 # Inside the right column: a step then repaints only that column (Textual
@@ -153,6 +159,8 @@ class OptiscopeApp(InOrderKeysMixin):
         screen.set_class(not narrow, "-wide")
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         screen.set_class(small, "-too-small")
+        wanted = self.spark_wanted
+        screen.set_class(height >= SPARK_FROM_HEIGHT if wanted is None else wanted, "-spark")
         for explain in self.query(ExplainPane):  # none while composing
             # Stacked: all rows but the footer, the status and a five-row table; it scrolls
             # beyond that (Adam's thirteen lines fit from 80x24 up).
@@ -197,6 +205,8 @@ class OptiscopeApp(InOrderKeysMixin):
             )
         self.table.notify_extended()
         self.table.set_cursor(min(model.cursor, len(model.focused_run.trajectory) - 1))
+        if self.screen_stack[0].has_class("-spark"):
+            self.query_one(EffLrStrip).show(model)
         explain = self.query_one(ExplainPane)
         if explain.has_class("-visible"):
             explain.update(explain_text(model))
@@ -394,6 +404,12 @@ class OptiscopeApp(InOrderKeysMixin):
         pane = self.query_one(ExplainPane)
         pane.toggle_class("-visible")
         self.screen_stack[0].set_class(pane.has_class("-visible"), "-explaining")
+        self.refresh_cursor()
+
+    def action_sparklines(self) -> None:
+        screen = self.screen_stack[0]
+        self.spark_wanted = not screen.has_class("-spark")
+        screen.set_class(self.spark_wanted, "-spark")
         self.refresh_cursor()
 
     def action_loss_view(self) -> None:

@@ -177,6 +177,14 @@ COMMANDS: tuple[Command, ...] = (
         "View",
     ),
     Command(
+        "s",
+        "sparklines",
+        "ηeff",
+        "sparklines",
+        "effective learning rate per coordinate over the steps so far (focused optimizer)",
+        group="View",
+    ),
+    Command(
         "t",
         "table_layout",
         "Table",

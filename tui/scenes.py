@@ -75,6 +75,17 @@ SCENES: tuple[Scene, ...] = (
         sizes=((120, 40),),
     ),
     Scene(
+        "lesson",
+        "Lesson 5 (L e): RMSprop's cache falls to 1e-8 on a ±1e-4 gradient; ηeff climbs to η/1e-4",
+        keys=("L", "e", "g", "6", "0", "enter", "o"),
+    ),
+    Scene(
+        "lesson-eff-lr",
+        "Lesson 9 (L i): Adagrad's ηeff only falls; RMSprop's climbs as the gradient fades",
+        keys=("L", "i", "g", "4", "0", "enter", "o"),
+        sizes=((120, 40),),
+    ),
+    Scene(
         "narrow-controls",
         "80 columns: the controls pane on demand (c)",
         keys=("o", "o", "c"),

@@ -75,8 +75,8 @@ LESSONS: tuple[Lesson, ...] = (
         "If GD already heads straight for the minimum, does RMSprop make it worse?",
         "seed 001",
         Setup("round-bowl", (-4.0, 2.0), ("gd(lr=0.1)", "rmsprop(lr=0.1)"), 200),
-        "The angle column (step vs −∇f): 0° for GD, not for RMSprop; then move the start "
-        "to the diagonal (3.5, 3.5) and watch it vanish.",
+        "The ∠ column (angle between the step and −∇f): 0° for GD, not for RMSprop; then "
+        "move the start to the diagonal (3.5, 3.5) and watch it vanish.",
         _already_good,
     ),
     Lesson(
@@ -87,8 +87,9 @@ LESSONS: tuple[Lesson, ...] = (
         "oscillation made much worse?",
         "seed 000",
         Setup("vee", (5e-7, 0.0), ("gd(lr=0.01)", "rmsprop(lr=0.01)"), 200),
-        "RMSprop's S column falling to 1e-8, its ηeff column rising to η/1e-4, and Δw "
-        "settling at ±η while GD's is ±η·1e-4.",
+        "RMSprop's S column falling to 1e-8, its ηeff column (and the ηeff sparkline under "
+        "the plot, key s) settling near η/1e-4 where GD's stays η, and Δw at ±η while "
+        "GD's is ±η·1e-4.",
         _tiny_oscillation,
     ),
     Lesson(
@@ -103,8 +104,8 @@ LESSONS: tuple[Lesson, ...] = (
             ("rmsprop(lr=0.1)", "adam(lr=0.1)", "signgd(lr=0.1)", "normgd(lr=0.1)"),
             100,
         ),
-        "The first row of each table (Δ = 3.16·lr, lr, lr, …), then the angle column: "
-        "sign-GD's 45° diagonals against RMSprop's turn towards −∇f.",
+        "The first row of each table (Δ = 3.16·lr, lr, lr, …), then the ‖Δ‖ and ∠ columns "
+        "(o cycles the tables): sign-GD's 45° diagonals against RMSprop's turn to −∇f.",
         _why_not_sign,
     ),
     Lesson(
@@ -124,8 +125,8 @@ LESSONS: tuple[Lesson, ...] = (
             ),
             300,
         ),
-        "The step-length column (equal at step 0), then the loss view (v): where the "
-        "normalized GD curve flattens out.",
+        "The ‖Δ‖ column (equal at step 0), then the loss view (v): where the normalized GD "
+        "curve flattens out.",
         _bigger_step,
     ),
     Lesson(
@@ -179,7 +180,7 @@ LESSONS: tuple[Lesson, ...] = (
             settings={"batch_size": 4},
         ),
         "The two paths near the fit: GD jitters from batch to batch, momentum drifts "
-        "smoothly; the angle column.",
+        "smoothly; the ∠ column (angle to the full-data −∇f).",
         _momentum_noise,
     ),
     Lesson(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from ..step_geometry import angle_to_descent, step_length
 from ..trajectory import Trajectory
 
 Array = npt.NDArray[np.float64]
@@ -36,8 +37,7 @@ def path_length(traj: Trajectory, upto: int | None = None) -> float:
 
 
 def step_lengths(traj: Trajectory) -> Array:
-    steps = traj.column("update")
-    return np.hypot(steps[:, 0], steps[:, 1])
+    return step_length(traj.column("update"))
 
 
 def angles_to_descent(traj: Trajectory) -> Array:
@@ -46,14 +46,7 @@ def angles_to_descent(traj: Trajectory) -> Array:
     The exact gradient, not the noisy one the optimizer saw: how far the rule turns away
     from steepest descent.
     """
-    g = traj.column("exact_grad")
-    d = traj.column("update")
-    dot = -(g[:, 0] * d[:, 0] + g[:, 1] * d[:, 1])
-    norms = np.hypot(g[:, 0], g[:, 1]) * np.hypot(d[:, 0], d[:, 1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cos = np.clip(dot / norms, -1.0, 1.0)
-        angles: Array = np.where(norms > 0, np.degrees(np.arccos(cos)), np.nan)
-    return angles
+    return angle_to_descent(traj.column("exact_grad"), traj.column("update"))
 
 
 def turning_angles(traj: Trajectory, start: int = 0) -> Array:

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from optiscope.core.format import fmt
 from optiscope.core.metrics import nearest_minimum, path_length
+from optiscope.core.step_geometry import angle_to_descent, degrees, step_length
 from optiscope.core.surfaces import Surface
 from optiscope.core.trajectory import Trajectory
 
@@ -52,7 +53,7 @@ def step_table(surface: Surface, traj: Trajectory, every: int) -> Table:
     symbols = {f.name: f.symbol for f in (*traj.fields, *traj.setup.optimizer.extra_fields)}
     for name in traj.state_names:
         headers += [f"{symbols.get(name, name)} {x}", f"{symbols.get(name, name)} {y}"]
-    headers += [f"ηeff {x}", f"ηeff {y}", f"Δ{x}", f"Δ{y}"]
+    headers += [f"ηeff {x}", f"ηeff {y}", f"Δ{x}", f"Δ{y}", "‖Δ‖", "∠−∇f"]
     for h in headers:
         table.add_column(h, justify="right", no_wrap=True)
     last = len(traj) - 1
@@ -79,6 +80,8 @@ def step_table(surface: Surface, traj: Trajectory, every: int) -> Table:
             fmt(s.effective_lr[1]),
             fmt(s.update[0]),
             fmt(s.update[1]),
+            fmt(float(step_length(s.update))),
+            degrees(float(angle_to_descent(s.exact_grad, s.update))),
         ]
         table.add_row(*cells)
     return table

@@ -26,6 +26,9 @@ def explain_text(model: ExplorerModel) -> Text:
     for line in explanation.lines:
         text.append("\n")
         text.append(line)
+    if explanation.geometry:
+        text.append("\n")
+        text.append(explanation.geometry, "bold")
     for note in explanation.notes:
         text.append("\n")
         text.append(note, "dim italic")

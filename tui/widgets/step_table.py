@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from math import isfinite
+from math import isfinite, isnan
 from typing import ClassVar, Literal
 
+import numpy as np
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -31,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from optiscope.core.format import fmt
+from optiscope.core.step_geometry import angle_to_descent, degrees, step_length
 from optiscope.core.trajectory import Step, Trajectory
 
 #: Rows of context kept above and below the cursor when the table scrolls to follow it.
@@ -43,6 +45,8 @@ GUTTER = 2
 GAP = 1
 CURSOR_GLYPH = "▶"
 MARKS = {"converged": "✓", "diverged": "✗"}
+#: A cell whose quantity is 0/0 at this step (ηeff where Δ = ∂ = 0; the angle of a zero step).
+UNDEFINED = "—"
 
 Layout = Literal["auto", "wide", "stacked"]
 Reader = Callable[[Step], float]
@@ -58,13 +62,18 @@ class Column:
     #: The step number: printed as an integer on a record's first line, not through fmt.
     index: bool = False
     texts: tuple[str, ...] = ()
+    #: How a finite number reads, per line (fmt's four significant digits unless said).
+    shows: tuple[Callable[[float], str], ...] = (fmt, fmt)
+    #: Text for NaN in a sound record, where NaN means "not defined here" (0/0).
+    undefined: str | None = None
 
 
 def columns_for(
     traj: Trajectory, coords: tuple[str, str], layout: Literal["wide", "stacked"] = "wide"
 ) -> list[Column]:
     """t, position, loss, gradient, each recorded state field per coordinate (scalars in one
-    column), the derived fields (m̂, v̂), then ηeff and Δ: the CLI table's order.
+    column), the derived fields (m̂, v̂), then ηeff, Δ, the step's length and its angle to
+    −∇f: the CLI table's order.
 
     ``wide`` gives each coordinate its own columns on one line; ``stacked`` gives each
     coordinate its own line under shared columns (scalar fields on the first line)."""
@@ -88,8 +97,10 @@ def columns_for(
                 cols.append(Column(f.symbol, (_state_reader(f.name, 0), _state_reader(f.name, 1))))
         return [
             *cols,
-            Column("ηeff", (_eff(0), _eff(1))),
+            Column("ηeff", (_eff(0), _eff(1)), undefined=UNDEFINED),
             Column("Δ", (_update(0), _update(1))),
+            # Both are per step, not per coordinate: one column, a line each, saves a width.
+            Column("‖Δ‖ ∠", (_length, _angle), shows=(fmt, degrees), undefined=UNDEFINED),
         ]
     cols = [
         Column("t", (_t,), index=True),
@@ -107,10 +118,12 @@ def columns_for(
             cols.append(Column(f"{f.symbol} {y}", (_state_reader(f.name, 1),)))
     return [
         *cols,
-        Column(f"ηeff {x}", (_eff(0),)),
-        Column(f"ηeff {y}", (_eff(1),)),
+        Column(f"ηeff {x}", (_eff(0),), undefined=UNDEFINED),
+        Column(f"ηeff {y}", (_eff(1),), undefined=UNDEFINED),
         Column(f"Δ{x}", (_update(0),)),
         Column(f"Δ{y}", (_update(1),)),
+        Column("‖Δ‖", (_length,)),
+        Column("∠−∇f", (_angle,), shows=(degrees,), undefined=UNDEFINED),
     ]
 
 
@@ -138,11 +151,25 @@ def _update(i: int) -> Reader:
     return lambda s: float(s.update[i])
 
 
+def _length(s: Step) -> float:
+    return float(step_length(s.update))
+
+
+def _angle(s: Step) -> float:
+    """Against the exact gradient: how far the rule turns from steepest descent."""
+    return float(angle_to_descent(s.exact_grad, s.update))
+
+
 def _state_reader(name: str, i: int | None) -> Reader:
     """Reads state field ``name`` (coordinate i, or the whole scalar) from a record."""
     if i is None:
         return lambda s: float(s.state[name])
     return lambda s: float(s.state[name][i])
+
+
+def _finite(step: Step) -> bool:
+    """A sound record: NaN in it means 0/0 (undefined), not a run that broke."""
+    return bool(np.isfinite(step.update).all() and np.isfinite(step.grad).all())
 
 
 def _cell(column: Column, step: Step, line: int = 0) -> tuple[str, bool]:
@@ -156,7 +183,9 @@ def _cell(column: Column, step: Step, line: int = 0) -> tuple[str, bool]:
     if read is None:
         return "", False
     value = read(step)
-    return fmt(value), not isfinite(value)
+    if column.undefined is not None and isnan(value) and _finite(step):
+        return column.undefined, False
+    return column.shows[line](value), not isfinite(value)
 
 
 class StepTable(ScrollView, can_focus=True):

@@ -1,0 +1,113 @@
+"""ηeff sparklines: log-scale bars whose heights follow the numbers, and the strip in the
+explorer reading the focused run up to the cursor."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optiscope.core.format import fmt
+from optiscope.core.lessons.catalog import get_lesson
+from optiscope.tui.app import OptiscopeApp
+from optiscope.tui.model import ExplorerModel
+from optiscope.tui.plotting.sparkline import BLOCKS, GAP, buckets, log_scale, spark
+from optiscope.tui.widgets.eff_lr_strip import EffLrStrip, Shown, strip_text
+
+
+def test_few_values_get_a_cell_each_and_many_the_geometric_mean_of_their_cells() -> None:
+    assert buckets([0.1, 0.2, 0.4], 10).tolist() == pytest.approx([0.1, 0.2, 0.4])
+    # 8 values into 4 cells: pairs (1, 100) → 10, (1e-2, 1e-4) → 1e-3, ...
+    cells = buckets([1, 100, 1e-2, 1e-4, 5, 5, 2, 8], 4)
+    assert cells.tolist() == pytest.approx([10.0, 1e-3, 5.0, 4.0])
+    # A 0/0 rate (NaN) or a zero is left out of its cell's mean; a cell of only those is a gap.
+    assert buckets([np.nan, 4.0, 0.0, np.nan], 2)[0] == pytest.approx(4.0)
+    assert math.isnan(buckets([np.nan, 4.0, 0.0, np.nan], 2)[1])
+
+
+def test_bar_heights_follow_log10_of_the_value_on_a_shared_scale() -> None:
+    values = 10.0 ** np.arange(-4, 4)  # eight decades: one block level each
+    assert spark(values, log_scale(values)) == BLOCKS
+    # On a scale shared with a series 1000× larger, the small one sits at the bottom.
+    small, large = np.full(3, 1e-3), np.full(3, 1.0)
+    scale = log_scale(small, large)
+    assert spark(small, scale) == BLOCKS[0] * 3 and spark(large, scale) == BLOCKS[-1] * 3
+
+
+def test_a_constant_rate_is_a_flat_half_height_line_and_missing_values_are_gaps() -> None:
+    flat = np.full(5, 0.4)
+    assert set(spark(flat, log_scale(flat))) == {BLOCKS[3]}
+    assert spark([np.nan, 1.0, 0.0, np.inf], log_scale([1.0])) == f"{GAP}{BLOCKS[3]}{GAP}{GAP}"
+    assert log_scale([np.nan, 0.0, -1.0]) is None
+    assert spark([np.nan, np.nan], None) == GAP * 2
+
+
+def _lines(app: OptiscopeApp) -> list[str]:
+    strip = app.query_one(EffLrStrip)
+    return str(strip.render()).splitlines()
+
+
+async def test_adagrads_bars_only_fall_and_rmsprops_climb_near_the_minimum(tmp_path: Path) -> None:
+    lesson = get_lesson("adagrad-vs-rmsprop")
+    app = OptiscopeApp(ExplorerModel.from_lesson(lesson), export_dir=tmp_path, lesson=lesson)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.pause()
+        strip = app.query_one(EffLrStrip)
+        assert strip.region.height == 2  # shown by default on a tall terminal
+        await pilot.press("g")
+        await pilot.press(*"40", "enter")
+        await pilot.pause()
+        adagrad = app.model.runs[0].trajectory.column("effective_lr")
+        w_line, b_line = _lines(app)
+        assert w_line.split()[:3] == ["●", "ηeff", "w"] and b_line.split()[:2] == ["ηeff", "b"]
+        # One cell per step 0..40, then ηeff at step 40 as the step table prints it.
+        for i, line in enumerate((w_line, b_line)):
+            bars = line.split()[2 if i else 3]
+            assert len(bars) == 41
+            levels = [BLOCKS.index(c) for c in bars]
+            assert levels == sorted(levels, reverse=True)  # Adagrad's rate never rises
+            assert fmt(adagrad[40, i]) in line.split()
+        await pilot.press("o")  # RMSprop
+        await pilot.pause()
+        rms = app.model.runs[1].trajectory.column("effective_lr")[:41, 1]
+        bars = _lines(app)[1].split()[2]
+        levels = [BLOCKS.index(c) for c in bars]
+        # b's rate dips, then climbs past where it started as the gradient fades.
+        assert int(np.argmin(rms)) < 10 and rms[40] > rms[0]
+        assert levels[40] > levels[0] > min(levels)
+
+
+async def test_s_toggles_the_strip_and_it_starts_hidden_on_a_small_terminal(
+    tmp_path: Path,
+) -> None:
+    app = OptiscopeApp(ExplorerModel.create(), export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        strip = app.query_one(EffLrStrip)
+        assert strip.region.height == 0
+        await pilot.press("s", "n", "n")
+        await pilot.pause()
+        assert strip.region.height == 2
+        gd = app.model.runs[0].trajectory.column("effective_lr")
+        w_line = _lines(app)[0]
+        assert w_line.split()[3] == BLOCKS[3] * 3  # GD's constant rate, steps 0..2
+        assert all(len(line) <= strip.content_region.width for line in _lines(app))
+        assert fmt(gd[2, 0]) in w_line
+        await pilot.press("s")
+        await pilot.pause()
+        assert strip.region.height == 0
+
+
+def test_the_strip_names_its_scale_and_gives_way_on_narrow_widths() -> None:
+    rates = np.array([[0.4, 0.4]] * 5)
+    wide = strip_text(Shown(("w", "b"), rates, "●", "red"), 100).plain.splitlines()
+    assert "constant 0.4" in wide[0] and "steps 0–4" in wide[1]
+    falling = np.array([[0.3, 0.03], [0.1, 0.01], [0.01, 0.001]])
+    lines = strip_text(Shown(("w", "b"), falling, "●", "red"), 100).plain.splitlines()
+    assert "log scale 0.001…0.3" in lines[0]
+    for width in (100, 40, 20):
+        lines = strip_text(Shown(("w", "b"), falling, "●", "red"), width).plain.splitlines()
+        assert len(lines) == 2 and all(len(line) <= width for line in lines)
+        assert lines[0].split()[:3] == ["●", "ηeff", "w"]

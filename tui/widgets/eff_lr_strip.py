@@ -1,0 +1,97 @@
+"""The focused optimizer's effective learning rate per coordinate, from step 0 to the cursor.
+
+ηeff = |Δ|/|∂| is the rate a coordinate actually moved at: constant for GD, only falling
+for Adagrad, rising for RMSprop and sign-GD as a gradient fades. Two sparklines on one log
+scale show that history at a glance; the step table has the exact numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widget import Widget
+
+from optiscope.core.format import fmt
+
+from ..model import ExplorerModel
+from ..plotting.sparkline import buckets, log_scale, spark
+
+#: Room for the label ("● ηeff w "), the value at the cursor and the scale note.
+VALUE_WIDTH = 10
+NOTE_WIDTH = 26
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the strip draws: one series per coordinate, up to the cursor, and who it is."""
+
+    coords: tuple[str, str]
+    rates: np.ndarray
+    marker: str
+    color: str
+
+
+def strip_text(shown: Shown, width: int) -> Text:
+    """Two lines (one per coordinate) that fit ``width`` cells: the note goes first when
+    space is short, then the value; the sparkline keeps at least 8 cells."""
+    rates = shown.rates
+    label_width = 2 + max(cell_len(f"ηeff {c} ") for c in shown.coords)
+    note = width - label_width - VALUE_WIDTH >= 8 + NOTE_WIDTH
+    value = width - label_width >= 8 + VALUE_WIDTH
+    room = max(1, width - label_width - (VALUE_WIDTH if value else 0) - (NOTE_WIDTH if note else 0))
+    scale = log_scale(rates)
+    last = len(rates) - 1
+    if scale is None:
+        range_note = "no rate yet (0/0)"
+    elif scale.flat:
+        range_note = f"constant {fmt(scale.low)}"
+    else:
+        range_note = f"log scale {fmt(scale.low)}…{fmt(scale.high)}"
+    notes = (
+        range_note,
+        f"steps 0–{last}" + (", mean per cell" if len(rates) > room else ""),
+    )
+    text = Text(no_wrap=True, overflow="crop")
+    for i, coord in enumerate(shown.coords):
+        if i:
+            text.append("\n")
+        text.append(shown.marker if i == 0 else " ", shown.color)
+        text.append(" " + f"ηeff {coord}".ljust(label_width - 2), "dim")
+        bars = spark(buckets(rates[:, i], room), scale)
+        text.append(bars.ljust(room), shown.color)
+        if value:
+            now = float(rates[last, i])
+            shown_now = "—" if np.isnan(now) else fmt(now)  # 0/0: this coordinate is still
+            text.append(shown_now.rjust(VALUE_WIDTH - 1) + " ", "bold")
+        if note:
+            text.append(" " + notes[i].ljust(NOTE_WIDTH - 1), "dim")
+    return text
+
+
+class EffLrStrip(Widget):
+    """Two lines: ηeff of each coordinate over steps 0..cursor for the focused run."""
+
+    DEFAULT_CSS = """
+    EffLrStrip { height: 2; padding: 0 1; display: none; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: Shown | None = None
+
+    def show(self, model: ExplorerModel) -> None:
+        """Read the focused run up to the cursor (what has been stepped through so far)."""
+        run = model.focused_run
+        traj = run.trajectory
+        upto = min(model.cursor, len(traj) - 1)
+        rates = traj.column("effective_lr")[: upto + 1]
+        self._shown = Shown(model.surface.coords, rates, run.marker, run.color)
+        self.refresh()
+
+    def render(self) -> Text:
+        if self._shown is None:
+            return Text()
+        return strip_text(self._shown, self.content_region.width)
