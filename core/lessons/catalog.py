@@ -105,7 +105,8 @@ LESSONS: tuple[Lesson, ...] = (
             100,
         ),
         "The first row of each table (Δ = 3.16·lr, lr, lr, …), then the ‖Δ‖ and ∠ columns "
-        "(o cycles the tables): sign-GD's 45° diagonals against RMSprop's turn to −∇f.",
+        "(o cycles the tables): sign-GD always steps along a diagonal (‖Δ‖ = lr·√2), so it "
+        "stays well off −∇f, while RMSprop's memory of |g| turns its steps towards −∇f.",
         _why_not_sign,
     ),
     Lesson(
