@@ -1,0 +1,1 @@
+"""Beyond two parameters: N-dimensional problems run by the same optimizers."""
