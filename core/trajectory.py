@@ -234,7 +234,7 @@ class Trajectory:
             reason = (
                 f"went over {ESCAPE_FACTOR:g}× the plot size away"
                 if finite[k]
-                else _what_overflowed(p[k], float(loss[k]), g[k])
+                else _what_overflowed(p[k], float(loss[k]), g[k], self.surface)
             )
             self.status = Status("diverged", first + k, reason)
             self._n = first + k + 1
@@ -276,9 +276,14 @@ def _copy(value: Any) -> Any:
     return value.copy() if isinstance(value, np.ndarray) else float(value)
 
 
-def _what_overflowed(p: Array, loss: float, g: Array) -> str:
+def _what_overflowed(p: Array, loss: float, g: Array, surface: Surface) -> str:
     if not np.isfinite(p).all():
         return "parameters became " + ("NaN" if np.isnan(p).any() else "infinite")
+    # A surface may know better why f or ∇f is not finite at a finite point (a formula's
+    # domain); on the built-in surfaces it can only be an overflow.
+    explain = getattr(surface, "nonfinite_reason", None)
+    if explain is not None:
+        return str(explain(p, loss, g))
     if not math.isfinite(loss):
         return "loss became " + ("NaN" if math.isnan(loss) else "infinite")
     return "gradient became " + ("NaN" if np.isnan(g).any() else "infinite")

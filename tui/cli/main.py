@@ -12,10 +12,12 @@ from optiscope.core.errors import OptiscopeError
 
 from .lesson_command import lesson_command
 from .listing import list_command
+from .map_command import add_map_parser
 from .run_command import add_setup_options, run_command
+from .session_options import add_session_options
 
 #: Options whose value may start with "-" (a start point such as -2,2).
-_SIGNED_VALUE_OPTIONS = ("--start",)
+_SIGNED_VALUE_OPTIONS = ("--start", "--window", "--domain", "--surface")
 
 
 class UsageError(Exception):
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_setup_options(parser)
+    add_session_options(parser)
     parser.add_argument(
         "--lesson", metavar="ID", help="open the explorer on a lesson (optiscope list lessons)"
     )
@@ -47,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run one or more optimizers from one start and print every step.",
     )
     add_setup_options(run)
+    add_session_options(run)
     run.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
@@ -59,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="table and CSV: print every K-th step (the first and last always)",
     )
     run.set_defaults(handler=run_command)
+    add_map_parser(sub)
     listing = sub.add_parser("list", help="list surfaces, optimizers or lessons, one per line")
     listing.add_argument("what", choices=("surfaces", "optimizers", "schedules", "lessons"))
     listing.set_defaults(handler=list_command)

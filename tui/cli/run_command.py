@@ -8,15 +8,21 @@ import io
 import json
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from optiscope.core.callspec import parse_call
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
 from optiscope.core.noise import GradientNoise
 from optiscope.core.schedules import Schedule, parse_schedule
 from optiscope.core.specs import OptimizerSetup, parse_optimizer, parse_start, unique_labels
-from optiscope.core.surfaces import Surface, get_surface
+from optiscope.core.surfaces import Surface
+from optiscope.core.surfaces.formula import surface_from_text
 from optiscope.core.trajectory import Trajectory, compare
+
+from .session_options import session_from_args
+
+if TYPE_CHECKING:
+    from optiscope.core.session import Session
 
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 MAX_STEPS = 1_000_000
@@ -39,8 +45,14 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--surface",
         default="lecture-bowl",
-        metavar="NAME",
-        help="surface name, with settings if any: rotated-bowl(kappa=100, theta=45)",
+        metavar="NAME|FORMULA",
+        help="surface name, with settings if any: rotated-bowl(kappa=100, theta=45); "
+        'or a formula f(x, y): "x**2 + 10*sin(y)"',
+    )
+    parser.add_argument(
+        "--domain",
+        metavar="XLO,XHI,YLO,YHI",
+        help="window of a formula surface (default -3,3,-3,3), e.g. --domain=-2,2,-1,1",
     )
     parser.add_argument(
         "--start", metavar="X,Y|NAME", help="start point (e.g. -2,2) or a named start (e.g. A)"
@@ -69,13 +81,16 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_surface(text: str) -> Surface:
-    name, settings = parse_call(text, "surface")
-    return get_surface(name, **settings)
+def parse_surface(text: str, domain: str | None = None) -> Surface:
+    """A built-in surface spec or a formula; ``domain`` only for a formula."""
+    return surface_from_text(text, domain)
 
 
 def resolve_setup(args: argparse.Namespace) -> RunSetup:
-    surface = parse_surface(args.surface)
+    session = session_from_args(args)
+    if session is not None:
+        return setup_from_session(session)
+    surface = parse_surface(args.surface, args.domain)
     start = surface.start() if args.start is None else parse_start(args.start, surface)
     specs = args.optimizer or list(DEFAULT_OPTIMIZERS)
     setups = unique_labels([parse_optimizer(s, surface) for s in specs])
@@ -83,6 +98,16 @@ def resolve_setup(args: argparse.Namespace) -> RunSetup:
         raise OptiscopeError(f"steps must be in [0, {MAX_STEPS}]; got {args.steps}")
     noise = GradientNoise(float(args.noise), int(args.seed))
     return RunSetup(surface, start, setups, args.steps, noise, parse_schedule(args.schedule))
+
+
+def setup_from_session(session: Session) -> RunSetup:
+    """The same setup the equivalent options give, so ``--spec`` output matches them byte
+    for byte."""
+    surface = session.build_surface()
+    setups = unique_labels([parse_optimizer(s, surface) for s in session.optimizers])
+    noise = GradientNoise(session.noise, session.seed)
+    schedule = parse_schedule(session.schedule)
+    return RunSetup(surface, session.start, setups, session.steps, noise, schedule)
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -1,0 +1,94 @@
+"""Convergence map speed: a 100x100 grid x 500 Adam steps on Rosenbrock.
+
+Run: ``python benchmarks/bench_map.py [--repeats 5]``. Prints medians of several runs and
+ratios against baselines measured in the same run (the machine is shared and noisy: read
+the ratios as much as the seconds).
+
+- bare NumPy Adam: the least the work can cost in NumPy, Adam and the Rosenbrock gradient
+  written inline over the same 10,000 starts, nothing checked or recorded;
+- run_batch: the library's plain batched run (no convergence step, no divergence check);
+- compute_map: the map, with per-step convergence and divergence checks, blocks, progress
+  calls and labelling of the minima.
+
+Target (issue 5): the map in <= 1 s on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from optiscope.core.batch import run_batch
+from optiscope.core.maps import cell_centres, compute_map
+from optiscope.core.specs import make_setup
+from optiscope.core.surfaces import get_surface
+
+SURFACE = get_surface("rosenbrock")
+SETUP = make_setup("adam", {"lr": 0.05}, SURFACE)
+GRID = (100, 100)
+STEPS = 500
+TARGET_SECONDS = 1.0
+
+
+def median_time(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def grid_starts() -> np.ndarray:
+    xs, ys = cell_centres(SURFACE.domain, *GRID)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def bare_numpy_adam(starts: np.ndarray, steps: int) -> np.ndarray:
+    """torch.optim.Adam's arithmetic on the Rosenbrock gradient, as bare as NumPy gets."""
+    p = starts.copy()
+    m = np.zeros_like(p)
+    v = np.zeros_like(p)
+    lr, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
+    g = np.empty_like(p)
+    for t in range(1, steps + 1):
+        x, y = p[:, 0], p[:, 1]
+        r = y - x * x
+        g[:, 0] = -2.0 * (1.0 - x) - 400.0 * x * r
+        g[:, 1] = 200.0 * r
+        m += (1 - b1) * (g - m)
+        v = b2 * v + (1 - b2) * g * g
+        denom = np.sqrt(v / (1 - b2**t)) + eps
+        p -= (lr / (1 - b1**t)) * m / denom
+    return p
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    repeats = parser.parse_args().repeats
+    starts = grid_starts()
+    # Warm up imports and caches so the first timed run is not an outlier.
+    compute_map(SURFACE, SETUP, (10, 10), 10)
+
+    bare = median_time(lambda: bare_numpy_adam(starts, STEPS), repeats)
+    batch = median_time(lambda: run_batch(SURFACE, SETUP, starts, STEPS, 1e-6), repeats)
+    cmap = median_time(lambda: compute_map(SURFACE, SETUP, GRID, STEPS), repeats)
+
+    cells = GRID[0] * GRID[1]
+    print(f"{GRID[0]}x{GRID[1]} starts x {STEPS} Adam steps on Rosenbrock, median of {repeats}")
+    print(f"  {'bare NumPy Adam (baseline)':<32} {bare:7.3f} s")
+    print(f"  {'run_batch':<32} {batch:7.3f} s   {batch / bare:5.2f}x baseline")
+    print(f"  {'compute_map':<32} {cmap:7.3f} s   {cmap / bare:5.2f}x baseline")
+    print(f"  compute_map per cell-step: {cmap / (cells * STEPS) * 1e9:.1f} ns")
+    verdict = "within" if cmap <= TARGET_SECONDS else "OVER"
+    print(f"  target <= {TARGET_SECONDS:g} s: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""A convergence map as text: one character per start, a legend, the figures.
+
+The glyphs alone carry the map (digits for minima and ranges, ``.`` nothing reached,
+``x`` diverged), so it reads the same piped into a file; on a terminal rich adds colour.
+The top line of the heatmap is the top of the window, as on the plot.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+from rich.color import Color
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+
+from optiscope.core.format import fmt
+from optiscope.core.map_classes import CellClass, CellClasses, classify
+from optiscope.core.map_diff import MapDifference
+from optiscope.core.map_summary import percent, summarize
+from optiscope.core.maps import ConvergenceMap, Metric
+
+_CATEGORICAL = (
+    (80, 200, 255),
+    (255, 170, 60),
+    (120, 220, 120),
+    (230, 120, 230),
+    (250, 230, 90),
+    (150, 150, 255),
+    (90, 230, 200),
+    (255, 130, 130),
+)
+_BY_KIND = {
+    "none": (128, 128, 128),
+    "diverged": (255, 60, 60),
+    "same": (200, 200, 200),
+    "different": (250, 230, 90),
+    "a_better": (80, 200, 255),
+    "only_a": (40, 120, 170),
+    "b_better": (255, 170, 60),
+    "only_b": (170, 100, 30),
+}
+# Ranges run from green (best) through yellow to orange; red stays for "diverged".
+_RAMP = ((60, 200, 90), (240, 220, 60), (240, 130, 40))
+
+
+def colour(cell: CellClass, index: int) -> tuple[int, int, int]:
+    """An RGB colour for a class: categories by position, ranges along a ramp."""
+    if cell.kind in ("minimum", "settled"):
+        return (255, 255, 255) if cell.glyph == "*" else _CATEGORICAL[index % len(_CATEGORICAL)]
+    if cell.kind == "range":
+        return _ramp(cell.level)
+    return _BY_KIND.get(cell.kind, (200, 200, 200))
+
+
+def _ramp(level: float) -> tuple[int, int, int]:
+    t = min(max(level, 0.0), 1.0) * (len(_RAMP) - 1)
+    k = min(int(t), len(_RAMP) - 2)
+    f = t - k
+    a, b = _RAMP[k], _RAMP[k + 1]
+    return (
+        round(a[0] + f * (b[0] - a[0])),
+        round(a[1] + f * (b[1] - a[1])),
+        round(a[2] + f * (b[2] - a[2])),
+    )
+
+
+def render_map(shown: ConvergenceMap | MapDifference, metric: Metric, in_colour: bool) -> str:
+    tty = in_colour
+    base = shown.a if isinstance(shown, MapDifference) else shown
+    classes = shown.classes if isinstance(shown, MapDifference) else classify(shown, metric)
+    width = shutil.get_terminal_size((200, 40)).columns if tty else 10_000
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=max(width, 40),
+        force_terminal=tty,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+    )
+    surface = base.surface
+    console.print(Text.assemble((surface.title, "bold"), f"  {surface.formula}"))
+    ny, nx = base.shape
+    (x0, x1), (y0, y1) = base.window
+    x, y = surface.coords
+    where = f"{nx}x{ny} starts over {x} ∈ [{fmt(x0)}, {fmt(x1)}], {y} ∈ [{fmt(y0)}, {fmt(y1)}]"
+    if isinstance(shown, MapDifference):
+        console.print(f"A = {shown.a.setup.spec()}, B = {shown.b.setup.spec()}")
+        console.print(f"{base.steps} steps each from {where}")
+    else:
+        console.print(f"{base.setup.spec()}: {base.steps} steps from {where}")
+    console.print(Text(classes.title, "bold"))
+    for line in heatmap(classes, base):
+        console.print(line)
+    console.print(legend(classes))
+    if isinstance(shown, MapDifference):
+        console.print(shown.headline())
+        margin = shown.margin()
+        if margin:
+            console.print(margin)
+        for tag, cmap in (("A", shown.a), ("B", shown.b)):
+            for line in summarize(cmap).lines():
+                console.print(f"{tag}: {line}")
+    else:
+        for line in summarize(shown).lines(minima=metric != "minimum"):
+            console.print(line)
+    return buf.getvalue()
+
+
+def heatmap(classes: CellClasses, cmap: ConvergenceMap) -> list[Text]:
+    """The grid, top row first, framed by the window's edges on a y and an x axis."""
+    (x0, x1), (y0, y1) = cmap.window
+    top, bottom = fmt(y1), fmt(y0)
+    gutter = max(len(top), len(bottom))
+    styles = [Style(color=Color.from_rgb(*colour(c, k))) for k, c in enumerate(classes.classes)]
+    glyphs = [c.glyph for c in classes.classes]
+    ny, nx = classes.cells.shape
+    lines = []
+    for j in range(ny - 1, -1, -1):
+        label = top if j == ny - 1 else bottom if j == 0 else ""
+        text = Text(f"{label:>{gutter}} ┤" if label else " " * gutter + " │")
+        row = classes.cells[j]
+        start = 0
+        # One span per run of equal cells keeps the Text small on wide grids.
+        for i in range(1, nx + 1):
+            if i == nx or row[i] != row[start]:
+                k = int(row[start])
+                text.append(glyphs[k] * (i - start), styles[k])
+                start = i
+        lines.append(text)
+    lines.append(Text(" " * gutter + " └" + "─" * nx))
+    left, right = fmt(x0), fmt(x1)
+    pad = max(nx - len(left) - len(right), 1)
+    lines.append(Text(" " * (gutter + 2) + left + " " * pad + right))
+    return lines
+
+
+def legend(classes: CellClasses) -> Text:
+    """Each class present: its glyph in its colour, what it means, its share of the grid."""
+    text = Text()
+    for k, (cell, share) in enumerate(zip(classes.classes, classes.fractions(), strict=True)):
+        if share == 0:
+            continue
+        text.append("  ")
+        text.append(cell.glyph, Style(color=Color.from_rgb(*colour(cell, k)), bold=True))
+        text.append(f"  {cell.label}  ")
+        text.append(percent(share), "dim")
+        text.append("\n")
+    text.rstrip()
+    return text
