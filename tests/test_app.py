@@ -481,3 +481,21 @@ async def test_toggling_the_lesson_without_one_says_how_to_pick_one(tmp_path: Pa
         await pilot.pause()
         assert any("press L" in str(n.message) for n in app._notifications)
         assert app.query_one(LessonPane).region.width == 0
+
+
+async def test_a_formula_surface_opens_with_the_controls_naming_it(tmp_path: Path) -> None:
+    """A typed formula (from --spec or --surface) is not one of the built-ins in the surface
+    list: the list gains it instead of raising."""
+    from textual.widgets import Select
+
+    from optiscope.core.surfaces.formula import surface_from_text
+
+    surface = surface_from_text("x**2 + 10*sin(y)")
+    app = OptiscopeApp(ExplorerModel.create(surface, None, ["gd"]), export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        select = app.query_one("#surface-select", Select)
+        assert select.value == "formula"
+        await pilot.press("n", "n")
+        assert app.model.cursor == 2 and app.model.surface.name == "formula"

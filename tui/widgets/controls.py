@@ -71,7 +71,7 @@ class ControlsPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Label("Surface", classes="section")
         yield Select(
-            [(cls.title, name) for name, cls in SURFACES.items()],
+            self._surface_options(),
             value=self.model.surface.name,
             allow_blank=False,
             id="surface-select",
@@ -123,6 +123,7 @@ class ControlsPane(VerticalScroll):
         surface_select = self.query_one("#surface-select", Select)
         if surface_select.value != model.surface.name:
             with surface_select.prevent(Select.Changed):
+                surface_select.set_options(self._surface_options())
                 surface_select.value = model.surface.name
         self._sync_surface_settings()
         self._sync_start()
@@ -285,6 +286,14 @@ class ControlsPane(VerticalScroll):
             self.explorer.focus_run(event.option_index)
 
     # -- helpers ---------------------------------------------------------------------------
+    def _surface_options(self) -> list[tuple[str, str]]:
+        """The built-ins, plus the current surface when it is not one (a typed formula)."""
+        options = [(cls.title, name) for name, cls in SURFACES.items()]
+        surface = self.model.surface
+        if surface.name not in SURFACES:
+            options.append((surface.title, surface.name))
+        return options
+
     def _start_options(self) -> list[tuple[str, str]]:
         options = [
             (f"{name} ({fmt(p[0])}, {fmt(p[1])})", name)
