@@ -1,7 +1,8 @@
 """Many starts at once: the same optimizer code, vectorised over a batch of points.
 
 Nothing is recorded per step, so 100,000 starts × 500 steps cost only the arithmetic.
-This is what convergence maps and the benchmarks run.
+The benchmarks time this plain loop; convergence maps use ``batch_run.BatchRun``, which
+also applies the explorer's convergence and divergence rules at every step.
 """
 
 from __future__ import annotations

@@ -15,12 +15,8 @@ horizontally when the table is still wider than the widget; nothing is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from math import isfinite, isnan
 from typing import ClassVar, Literal
 
-import numpy as np
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -31,161 +27,20 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from optiscope.core.format import fmt
-from optiscope.core.step_geometry import angle_to_descent, degrees, step_length
-from optiscope.core.trajectory import Step, Trajectory
+from optiscope.core.trajectory import Trajectory
+
+from .step_columns import Column, cell_text, columns_for, grow_widths, rjust
 
 #: Rows of context kept above and below the cursor when the table scrolls to follow it.
 CONTEXT = 3
-#: Rows sampled (first, last and evenly spaced) to size the columns.
-SAMPLE = 256
 #: Rows sized to choose between the wide and the stacked layout before sizing them all.
 QUICK_ROWS = 24
 GUTTER = 2
 GAP = 1
 CURSOR_GLYPH = "▶"
 MARKS = {"converged": "✓", "diverged": "✗"}
-#: A cell whose quantity is 0/0 at this step (ηeff where Δ = ∂ = 0; the angle of a zero step).
-UNDEFINED = "—"
 
 Layout = Literal["auto", "wide", "stacked"]
-Reader = Callable[[Step], float]
-
-
-@dataclass(frozen=True)
-class Column:
-    """One table column: its header and, for each line of a record, how to read its number
-    (None leaves that line blank) or a fixed text (the coordinate names)."""
-
-    header: str
-    reads: tuple[Reader | None, ...]
-    #: The step number: printed as an integer on a record's first line, not through fmt.
-    index: bool = False
-    texts: tuple[str, ...] = ()
-    #: How a finite number reads, per line (fmt's four significant digits unless said).
-    shows: tuple[Callable[[float], str], ...] = (fmt, fmt)
-    #: Text for NaN in a sound record, where NaN means "not defined here" (0/0).
-    undefined: str | None = None
-
-
-def columns_for(
-    traj: Trajectory, coords: tuple[str, str], layout: Literal["wide", "stacked"] = "wide"
-) -> list[Column]:
-    """t, position, loss, gradient, each recorded state field per coordinate (scalars in one
-    column), the derived fields (m̂, v̂), then ηeff, Δ, the step's length and its angle to
-    −∇f: the CLI table's order.
-
-    ``wide`` gives each coordinate its own columns on one line; ``stacked`` gives each
-    coordinate its own line under shared columns (scalar fields on the first line)."""
-    x, y = coords
-    opt = traj.setup.optimizer
-    fields = list(traj.fields) + (list(opt.extra_fields) if opt.extras else [])
-    scalar = {f.name for f in traj.fields if traj.column(f.name).ndim == 1}
-    if layout == "stacked":
-        cols = [
-            Column("t", (_t, None), index=True),
-            Column("loss", (_loss, None)),
-            # A rule between the shared columns and the per-coordinate ones, then the name.
-            Column("│  ", (None, None), texts=(f"│ {x}", f"│ {y}")),
-            Column("value", (_params(0), _params(1))),
-            Column("∂", (_grad(0), _grad(1))),
-        ]
-        for f in fields:
-            if f.name in scalar:
-                cols.append(Column(f.symbol, (_state_reader(f.name, None), None)))
-            else:
-                cols.append(Column(f.symbol, (_state_reader(f.name, 0), _state_reader(f.name, 1))))
-        return [
-            *cols,
-            Column("ηeff", (_eff(0), _eff(1)), undefined=UNDEFINED),
-            Column("Δ", (_update(0), _update(1))),
-            # Both are per step, not per coordinate: one column, a line each, saves a width.
-            Column("‖Δ‖ ∠", (_length, _angle), shows=(fmt, degrees), undefined=UNDEFINED),
-        ]
-    cols = [
-        Column("t", (_t,), index=True),
-        Column(x, (_params(0),)),
-        Column(y, (_params(1),)),
-        Column("loss", (_loss,)),
-        Column(f"∂{x}", (_grad(0),)),
-        Column(f"∂{y}", (_grad(1),)),
-    ]
-    for f in fields:
-        if f.name in scalar:
-            cols.append(Column(f.symbol, (_state_reader(f.name, None),)))
-        else:
-            cols.append(Column(f"{f.symbol} {x}", (_state_reader(f.name, 0),)))
-            cols.append(Column(f"{f.symbol} {y}", (_state_reader(f.name, 1),)))
-    return [
-        *cols,
-        Column(f"ηeff {x}", (_eff(0),), undefined=UNDEFINED),
-        Column(f"ηeff {y}", (_eff(1),), undefined=UNDEFINED),
-        Column(f"Δ{x}", (_update(0),)),
-        Column(f"Δ{y}", (_update(1),)),
-        Column("‖Δ‖", (_length,)),
-        Column("∠−∇f", (_angle,), shows=(degrees,), undefined=UNDEFINED),
-    ]
-
-
-def _t(s: Step) -> float:
-    return float(s.t)
-
-
-def _loss(s: Step) -> float:
-    return s.loss
-
-
-def _params(i: int) -> Reader:
-    return lambda s: float(s.params[i])
-
-
-def _grad(i: int) -> Reader:
-    return lambda s: float(s.grad[i])
-
-
-def _eff(i: int) -> Reader:
-    return lambda s: float(s.effective_lr[i])
-
-
-def _update(i: int) -> Reader:
-    return lambda s: float(s.update[i])
-
-
-def _length(s: Step) -> float:
-    return float(step_length(s.update))
-
-
-def _angle(s: Step) -> float:
-    """Against the exact gradient: how far the rule turns from steepest descent."""
-    return float(angle_to_descent(s.exact_grad, s.update))
-
-
-def _state_reader(name: str, i: int | None) -> Reader:
-    """Reads state field ``name`` (coordinate i, or the whole scalar) from a record."""
-    if i is None:
-        return lambda s: float(s.state[name])
-    return lambda s: float(s.state[name][i])
-
-
-def _finite(step: Step) -> bool:
-    """A sound record: NaN in it means 0/0 (undefined), not a run that broke."""
-    return bool(np.isfinite(step.update).all() and np.isfinite(step.grad).all())
-
-
-def _cell(column: Column, step: Step, line: int = 0) -> tuple[str, bool]:
-    """A cell's text on one line of a record (t as an integer, fixed texts as they are, the
-    rest through fmt) and whether it is non-finite."""
-    if column.texts:
-        return column.texts[line], False
-    if column.index:
-        return (str(step.t) if line == 0 else ""), False
-    read = column.reads[line]
-    if read is None:
-        return "", False
-    value = read(step)
-    if column.undefined is not None and isnan(value) and _finite(step):
-        return column.undefined, False
-    return column.shows[line](value), not isfinite(value)
 
 
 class StepTable(ScrollView, can_focus=True):
@@ -358,9 +213,9 @@ class StepTable(ScrollView, can_focus=True):
         widths = [cell_len(c.header) for c in columns]
         n = len(self._traj)
         rows = range(min(n, QUICK_ROWS)) if quick else range(n)
-        _grow(widths, columns, self._traj, rows, 1)
+        grow_widths(widths, columns, self._traj, rows, 1)
         if quick and n > QUICK_ROWS:
-            _grow(widths, columns, self._traj, range(n - 1, n), 1)
+            grow_widths(widths, columns, self._traj, range(n - 1, n), 1)
         widths[0] = max(widths[0], len(str(n - 1)), 3)
         return GUTTER + sum(widths) + GAP * (len(widths) - 1)
 
@@ -454,7 +309,7 @@ class StepTable(ScrollView, can_focus=True):
         if n == first:
             return
         self._widths[0] = max(self._widths[0], len(str(n - 1)), 3)
-        _grow(self._widths, self._columns, traj, range(first, n), self._per_row)
+        grow_widths(self._widths, self._columns, traj, range(first, n), self._per_row)
 
     def _fit(self, texts: list[str]) -> bool:
         """Widen columns (never narrow them, so stepping does not jitter); True if any grew."""
@@ -497,7 +352,7 @@ class StepTable(ScrollView, can_focus=True):
             return cached
         assert self._traj is not None
         step = self._traj[k]
-        cells = [_cell(c, step, line) for c in self._columns]
+        cells = [cell_text(c, step, line) for c in self._columns]
         if self._fit([text for text, _ in cells]):
             # A value wider than the sample showed: widen once, redraw everything.
             self._invalidate()
@@ -533,8 +388,8 @@ class StepTable(ScrollView, can_focus=True):
         if not headers:
             return Strip([], 0), Strip([], 0)
         gap = " " * GAP
-        frozen = " " * GUTTER + _rjust(headers[0], self._widths[0]) + gap
-        rest = gap.join(_rjust(h, w) for h, w in zip(headers[1:], self._widths[1:], strict=True))
+        frozen = " " * GUTTER + rjust(headers[0], self._widths[0]) + gap
+        rest = gap.join(rjust(h, w) for h, w in zip(headers[1:], self._widths[1:], strict=True))
         return Strip([Segment(frozen, style)]), Strip([Segment(rest, style)])
 
     # -- Line API ----------------------------------------------------------------------------
@@ -622,32 +477,3 @@ class StepTable(ScrollView, can_focus=True):
         k = (round(self.scroll_y) + offset.y - 1) // self._per_row
         if 0 <= k < self._rows:
             self.post_message(self.RowClicked(self, k))
-
-
-def _grow(
-    widths: list[int], columns: list[Column], traj: Trajectory, rows: range, per_row: int
-) -> None:
-    """Widen ``widths`` to fit a sample of the records in ``rows`` (never narrowing them)."""
-    for k in _sample(rows.start, rows.stop):
-        step = traj[k]
-        for line in range(per_row):
-            for i, column in enumerate(columns):
-                widths[i] = max(widths[i], cell_len(_cell(column, step, line)[0]))
-
-
-def _rjust(text: str, width: int) -> str:
-    """Right-justify by terminal cells (headers such as "m̂ w" hold combining marks)."""
-    return " " * max(0, width - cell_len(text)) + text
-
-
-def _sample(first: int, stop: int) -> Iterable[int]:
-    """Rows first..stop−1 if few, else the first and last 64 and evenly spaced ones between."""
-    count = stop - first
-    if count <= SAMPLE:
-        return range(first, stop)
-    edge = 64
-    middle = SAMPLE - 2 * edge
-    stride = max(1, (count - 2 * edge) // middle)
-    picked = {*range(first, first + edge), *range(stop - edge, stop)}
-    picked.update(range(first + edge, stop - edge, stride))
-    return sorted(picked)
