@@ -49,7 +49,7 @@ class Param:
             return _as_bool(value, f"{where}{self.name}")
         number = _as_number(value, f"{where}{self.name}")
         if self.kind == "int":
-            if number != int(number):
+            if not math.isfinite(number) or number != int(number):
                 raise OptiscopeError(f"{where}{self.name} must be a whole number; got {value!r}")
             number = int(number)
         if not self._in_range(float(number)):

@@ -499,3 +499,9 @@ async def test_a_formula_surface_opens_with_the_controls_naming_it(tmp_path: Pat
         assert select.value == "formula"
         await pilot.press("n", "n")
         assert app.model.cursor == 2 and app.model.surface.name == "formula"
+
+
+def test_each_key_group_is_one_block_so_help_shows_each_heading_once() -> None:
+    groups = [c.group for c in COMMANDS]
+    blocks = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+    assert len(blocks) == len(set(blocks)), blocks

@@ -174,3 +174,12 @@ def test_every_optimizer_has_a_rule_and_a_schema_with_lr() -> None:
         for p in opt.schema:
             assert p.help
             p.validate(p.default, opt.name)  # every default is inside its own range
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "1e400", float("inf"), float("nan")])
+def test_a_whole_number_setting_refuses_infinities_with_a_message(text: object) -> None:
+    from optiscope.core.params import Param
+
+    setting = Param("window", 10, "steps averaged", low=1, high=1000, kind="int")
+    with pytest.raises(OptiscopeError, match="window must be a whole number"):
+        setting.validate(text, "test")

@@ -6,9 +6,11 @@ changed are told (a cursor move costs a path segment and two table rows, not a r
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,25 +23,37 @@ from textual.timer import Timer
 from textual.widget import MountError
 from textual.widgets import Footer, Static
 
+from optiscope.core import session_file
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
+from optiscope.core.format import fmt
 from optiscope.core.lessons.catalog import LESSONS, get_lesson
 from optiscope.core.lessons.lesson import Lesson
+from optiscope.core.session import Session, View
+from optiscope.core.session_spec import from_spec, to_spec
+from optiscope.core.surfaces.formula import FormulaSurface
 
+from . import session_files
 from .bindings import COMMANDS, bindings
 from .key_order import InOrderKeysMixin
+from .map_view import map_setup, next_metric
 from .model import MAX_HORIZON, ExplorerModel
 from .pacing import Pacer
+from .preferences import Preferences, load_preferences, preferences_path, save_preferences
 from .screens.add_optimizer import AddOptimizerScreen
+from .screens.formula import FormulaScreen
 from .screens.help import HelpScreen
 from .screens.jump import JumpScreen
 from .screens.lessons import LessonScreen
+from .screens.session import SessionActions, SessionScreen
+from .session_io import model_from_session, session_from_model
 from .widgets.controls import ControlsPane
 from .widgets.eff_lr_strip import EffLrStrip
 from .widgets.explain_pane import ExplainPane, explain_text
 from .widgets.field_row import FieldRow
 from .widgets.lesson_pane import LessonPane
 from .widgets.loss_plot import LossPlot
+from .widgets.map_plot import MapPlot
 from .widgets.plot_canvas import ContourPlot, PlotSeries
 from .widgets.status_line import StatusLine, status_text
 from .widgets.step_table import StepTable
@@ -61,23 +75,32 @@ class ExplorerScreen(Screen[None]):
 
 
 class OptiscopeApp(InOrderKeysMixin):
-    """optiscope's explorer. ``export_dir`` receives exports and screenshots."""
+    """optiscope's explorer. ``export_dir`` receives exports, screenshots and sessions."""
 
     TITLE = "optiscope"
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(), ("escape", "focus_plot", "")]
-    passive_widgets = (ContourPlot, LossPlot, StepTable, ExplainPane, EffLrStrip)
+    passive_widgets = (ContourPlot, LossPlot, MapPlot, StepTable, ExplainPane, EffLrStrip)
 
     def __init__(
         self,
         model: ExplorerModel | None = None,
         export_dir: Path | None = None,
         lesson: Lesson | None = None,
+        served: bool = False,
+        view: View | None = None,
     ) -> None:
         super().__init__()
         self.model = model or ExplorerModel.create()
         self.lesson = lesson
         self.export_dir = Path.cwd() if export_dir is None else export_dir
+        #: Served to a browser (optiscope serve): files stay inside ``export_dir``, a
+        #: per-session temporary folder, and no prompt accepts a server path.
+        self.served = served
+        #: A saved session's view (window, aspect, loss view, table layout), applied on mount.
+        self._initial_view = view
+        #: Read on mount; None until then, so setting the theme from them saves nothing.
+        self.preferences: Preferences | None = None
         self.running = False
         self.speed_index = SPEEDS.index(DEFAULT_SPEED)
         self._timer: Timer | None = None
@@ -104,6 +127,7 @@ class OptiscopeApp(InOrderKeysMixin):
                 with Vertical(id="plots"):
                     yield ContourPlot(id="plot")
                     yield LossPlot(id="loss")
+                    yield MapPlot(id="map")
                 yield EffLrStrip(id="eff-lr")
                 yield ExplainPane(id="explain")
                 yield StepTable(id="table")
@@ -127,11 +151,14 @@ class OptiscopeApp(InOrderKeysMixin):
     def on_mount(self) -> None:
         self.call_after_refresh(self._mount_controls)
         self.query_one(LossPlot).display = False
+        self._apply_preferences()
         self.plot.set_surface(self.model.surface)
         self.plot.set_start(self.model.start)
         self._layout_for(self.size.width, self.size.height)
         self.refresh_all()
         self.plot.focus()
+        if self._initial_view is not None:
+            self.apply_view(self._initial_view)
         if self.lesson is not None:
             self._show_lesson(self.lesson)
 
@@ -182,6 +209,7 @@ class OptiscopeApp(InOrderKeysMixin):
         self.plot.set_start(model.start)
         for pane in self.query(ControlsPane):  # none for a moment at start-up (Lazy)
             pane.sync()
+        self._sync_map()
         self.refresh_cursor()
 
     def refresh_cursor(self) -> None:
@@ -239,6 +267,15 @@ class OptiscopeApp(InOrderKeysMixin):
     # -- edits from the controls pane ------------------------------------------------------
     def apply_surface(self, name: str) -> str | None:
         message = self._try(lambda: self.model.set_surface(name))
+        if message is None:
+            self.plot.set_surface(self.model.surface)
+            self._reported_divergence.clear()
+            self.refresh_all()
+        return message
+
+    def apply_surface_text(self, text: str, domain: str = "") -> str | None:
+        """A typed surface: a formula f(x, y) (whitelist parser) or a built-in spec."""
+        message = self._try(lambda: self.model.set_surface_text(text, domain))
         if message is None:
             self.plot.set_surface(self.model.surface)
             self._reported_divergence.clear()
@@ -307,6 +344,7 @@ class OptiscopeApp(InOrderKeysMixin):
         self._stop()
         self.model.first()
         self.plot.reset_view()
+        self._sync_map()
         self.refresh_cursor()
 
     def action_jump(self) -> None:
@@ -389,15 +427,19 @@ class OptiscopeApp(InOrderKeysMixin):
     # -- actions: view ---------------------------------------------------------------------
     def action_zoom(self, factor: float) -> None:
         self.plot.zoom(factor)
+        self._sync_map()
 
     def action_pan(self, dx: float, dy: float) -> None:
         self.plot.pan(dx, dy)
+        self._sync_map()
 
     def action_reset_view(self) -> None:
         self.plot.reset_view()
+        self._sync_map()
 
     def action_equal_aspect(self) -> None:
         self.plot.equal_aspect = not self.plot.equal_aspect
+        self._sync_map()
         self.notify("equal aspect " + ("on" if self.plot.equal_aspect else "off"), timeout=1.5)
 
     def action_explain(self) -> None:
@@ -413,6 +455,7 @@ class OptiscopeApp(InOrderKeysMixin):
         self.refresh_cursor()
 
     def action_loss_view(self) -> None:
+        self._show_map(False)
         loss = self.query_one(LossPlot)
         loss.display = not loss.display
         self.plot.display = not loss.display
@@ -435,6 +478,63 @@ class OptiscopeApp(InOrderKeysMixin):
             screen.add_class("-show-controls")
         for pane in self.query(ControlsPane):
             await pane.focus_form()
+
+    def action_formula(self) -> None:
+        surface = self.model.surface
+        formula = domain = ""
+        if isinstance(surface, FormulaSurface):
+            (x0, x1), (y0, y1) = surface.domain
+            formula, domain = surface.text, ",".join(fmt(v) for v in (x0, x1, y0, y1))
+        self.push_screen(FormulaScreen(self.apply_surface_text, formula, domain))
+
+    # -- convergence maps ------------------------------------------------------------------
+    @property
+    def map_plot(self) -> MapPlot:
+        return self.query_one(MapPlot)
+
+    def action_map_view(self) -> None:
+        self._show_map(not self.map_plot.display)
+
+    def action_map_metric(self) -> None:
+        mp = self.map_plot
+        mp.set_metric(next_metric(mp.metric))
+        self._show_map(True)
+
+    def action_map_difference(self) -> None:
+        mp = self.map_plot
+        if not mp.compare and len(self.model.runs) < 2:
+            self.notify(
+                "The difference view compares the focused optimizer with the next one: "
+                "add a second optimizer with a.",
+                severity="warning",
+                timeout=4,
+            )
+            return
+        mp.compare = not mp.compare
+        self._show_map(True)
+
+    def _show_map(self, shown: bool) -> None:
+        """The map in the contour plot's place (showing it hides the loss plot too)."""
+        mp = self.map_plot
+        if shown:
+            window = self.plot.window  # read while the contour plot still has its size
+            self.query_one(LossPlot).display = False
+            self.plot.display = False
+            mp.display = True
+            mp.show_setup(map_setup(self.model, window, mp.compare), retry=True)
+            self.screen_stack[0].set_focus(mp)
+        elif mp.display:
+            mp.cancel()
+            mp.display = False
+            self.plot.display = True
+            self.screen_stack[0].set_focus(self.plot)
+            self.refresh_cursor()
+
+    def _sync_map(self) -> None:
+        """After a setup or view change: the map recomputes if what it shows changed."""
+        for mp in self.query(MapPlot):  # none while composing
+            if mp.display:
+                mp.show_setup(map_setup(self.model, self.plot.window, mp.compare))
 
     # -- lessons ---------------------------------------------------------------------------
     def action_pick_lesson(self) -> None:
@@ -488,12 +588,21 @@ class OptiscopeApp(InOrderKeysMixin):
             screen.toggle_class("-hide-controls")
 
     def action_focus_plot(self) -> None:
+        if self.map_plot.cancel():
+            return  # Escape first stops a convergence map being computed
         screen = self.screen_stack[0]
         screen.remove_class("-show-controls")
         screen.set_focus(self.plot)  # now, not on the next idle: keys may already be queued
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_highdim(self) -> None:
+        from .screens.highdim import HighDimScreen
+
+        if self.running:
+            self.action_toggle_run()
+        self.push_screen(HighDimScreen())
 
     # -- actions: files --------------------------------------------------------------------
     def export_paths(self) -> tuple[Path, Path]:
@@ -514,6 +623,15 @@ class OptiscopeApp(InOrderKeysMixin):
                 writer.writerows(csv_rows(model.surface, runs))
             doc = run_document(model.surface, model.start, runs, model.noise, model.schedule)
             json_path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
+            if self.served and self.is_web:
+                import zipfile
+
+                # One file: a browser opens one download per key press, not two.
+                bundle = csv_path.with_suffix(".zip")
+                with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+                    zf.write(csv_path, csv_path.name)
+                    zf.write(json_path, json_path.name)
+                self.deliver_binary(bundle)
         except OSError as exc:
             self.notify(f"export failed: {exc}", severity="error")
             return
@@ -523,10 +641,157 @@ class OptiscopeApp(InOrderKeysMixin):
         name = f"optiscope-{time.strftime('%Y%m%d-%H%M%S')}.svg"
         try:
             path = self.save_screenshot(filename=name, path=str(self.export_dir))
+            if self.served and self.is_web:
+                self.deliver_binary(path, mime_type="image/svg+xml")
         except OSError as exc:
             self.notify(f"screenshot failed: {exc}", severity="error")
             return
         self.notify(f"saved {Path(path).name}")
+
+    # -- preferences -----------------------------------------------------------------------
+    def _apply_preferences(self) -> None:
+        """Theme and default view from the user's preferences file (a session's view wins)."""
+        prefs, note = load_preferences()
+        self.preferences = prefs
+        if note:
+            self.notify(note, severity="warning", timeout=8)
+        if prefs.theme in self.available_themes:
+            self.theme = prefs.theme
+        self.spark_wanted = prefs.sparklines_wanted
+        if self._initial_view is None:
+            if prefs.view == "loss":
+                self.action_loss_view()
+            self.table.set_layout(prefs.table_layout)  # type: ignore[arg-type]
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked in the palette is kept for the next start."""
+        prefs = self.preferences
+        if prefs is not None and prefs.theme != theme:
+            self._save_preferences(replace(prefs, theme=theme))
+
+    def action_save_preferences(self) -> None:
+        loss_shown = self.query_one(LossPlot).display
+        spark = {None: "auto", True: "on", False: "off"}[self.spark_wanted]
+        prefs = replace(
+            self.preferences or Preferences(),
+            theme=self.theme,
+            view="loss" if loss_shown else "contours",
+            sparklines=spark,
+            table_layout=self.table.layout,
+        )
+        if self._save_preferences(prefs):
+            self.notify(f"saved as your default view in {preferences_path()}", timeout=4)
+
+    def _save_preferences(self, prefs: Preferences) -> bool:
+        try:
+            save_preferences(prefs)
+        except OptiscopeError as exc:
+            self.notify(str(exc), severity="warning")
+            return False
+        self.preferences = prefs
+        return True
+
+    # -- sessions --------------------------------------------------------------------------
+    def current_view(self) -> View:
+        table_layout = self.table.layout
+        return View(
+            window=self.plot.zoomed_view,
+            equal_aspect=self.plot.equal_aspect,
+            loss_view=self.query_one(LossPlot).display,
+            table_layout=table_layout,
+            lesson=self.lesson.id if self.lesson is not None else None,
+        )
+
+    def apply_view(self, view: View) -> None:
+        if view.window is not None:
+            self.plot.set_view(view.window)
+        self.plot.equal_aspect = view.equal_aspect
+        if self.query_one(LossPlot).display != view.loss_view:
+            self.action_loss_view()
+        self.table.set_layout(view.table_layout)  # type: ignore[arg-type]
+        if view.lesson is not None:
+            try:
+                self.lesson = get_lesson(view.lesson)
+            except OptiscopeError:
+                self.notify(f"lesson {view.lesson!r} is not known here", severity="warning")
+            else:
+                self._show_lesson(self.lesson)
+
+    def current_session(self) -> Session:
+        return session_from_model(self.model, self.current_view())
+
+    def apply_session(self, session: Session) -> None:
+        """Replace the whole setup and view; the model is built first, so a failure changes
+        nothing."""
+        model = model_from_session(session)
+        self._stop()
+        self.model.load(model)
+        self.lesson = None
+        self.screen_stack[0].remove_class("-lesson")
+        self.plot.set_surface(self.model.surface)
+        self._reported_divergence.clear()
+        self.refresh_all()
+        self.apply_view(session.view)
+
+    def action_session(self) -> None:
+        try:
+            spec = to_spec(self.current_session())
+        except OptiscopeError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        folder = self.export_dir
+        actions = SessionActions(
+            save=self.save_session,
+            load_file=self.load_session_file,
+            load_spec=self.load_session_spec,
+            copy=self.copy_to_clipboard,
+            exists=self._session_exists,
+        )
+
+        def done(line: str | None) -> None:
+            if line:
+                self.notify(line, timeout=4)
+
+        self.push_screen(
+            SessionScreen(spec, folder, session_files.listed(folder), actions, self.served),
+            done,
+        )
+
+    def _session_exists(self, name: str) -> bool:
+        try:
+            return session_files.resolve(name, self.export_dir, self.served).exists()
+        except OptiscopeError:
+            return False  # save() says why the name is refused
+
+    def save_session(self, name: str, overwrite: bool = False) -> str | None:
+        try:
+            path = session_files.resolve(name, self.export_dir, self.served)
+            if path.exists() and not overwrite:
+                return f"{path.name} exists"
+            session = self.current_session()
+            session_file.save(session, path)
+        except OptiscopeError as exc:
+            return str(exc)
+        if self.served:
+            self.deliver_text(io.StringIO(session_file.to_toml(session)), save_filename=path.name)
+        self.notify(f"session saved to {path}", timeout=4)
+        return None
+
+    def load_session_file(self, name: str) -> str | None:
+        try:
+            path = session_files.resolve(name, self.export_dir, self.served)
+            self.apply_session(session_file.load(path))
+        except OptiscopeError as exc:
+            return str(exc)
+        self.notify(f"session loaded from {path}", timeout=4)
+        return None
+
+    def load_session_spec(self, text: str) -> str | None:
+        try:
+            self.apply_session(from_spec(text))
+        except OptiscopeError as exc:
+            return str(exc)
+        return None
 
     # -- command palette -------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -537,6 +802,11 @@ class OptiscopeApp(InOrderKeysMixin):
                 lesson.question,
                 lambda lesson=lesson: self.load_lesson(lesson),  # type: ignore[misc]
             )
+        yield SystemCommand(
+            "Save the current view as my default",
+            "contours or loss, ηeff sparklines, table layout and theme, for the next start",
+            self.action_save_preferences,
+        )
         for command in COMMANDS:
             if command.action == "quit":
                 continue

@@ -21,6 +21,7 @@ from optiscope.core.optimizers import get_optimizer
 from optiscope.core.schedules import Schedule, parse_schedule
 from optiscope.core.specs import OptimizerSetup, make_setup
 from optiscope.core.surfaces import Surface, get_surface
+from optiscope.core.surfaces.formula import surface_from_text
 from optiscope.core.trajectory import Step, Trajectory
 
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
@@ -158,6 +159,14 @@ class ExplorerModel:
     def set_surface(self, name: str, settings: Mapping[str, object] | None = None) -> None:
         """Switch surface (settings validated first); the start moves to its default start."""
         surface = get_surface(name, **dict(settings or {}))
+        self.surface = surface
+        self.start = surface.start()
+        self._resolve_all()
+
+    def set_surface_text(self, text: str, domain: str | None = None) -> None:
+        """Switch to what the user typed: a built-in spec or a formula f(x, y) (whitelist
+        parser, never eval), with an optional domain ``"xlo,xhi,ylo,yhi"`` for a formula."""
+        surface = surface_from_text(text, domain.strip() or None if domain else None)
         self.surface = surface
         self.start = surface.start()
         self._resolve_all()

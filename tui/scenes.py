@@ -22,8 +22,18 @@ class Scene:
     start: tuple[float, float] | None = None
     optimizers: tuple[str, ...] = ()
     sizes: tuple[tuple[int, int], ...] = field(default=((120, 40), (80, 24)))
+    #: A whole setup as a one-line spec (a formula surface, say), instead of the fields above.
+    spec: str | None = None
+    #: The keys start a worker (the convergence map): pictures wait until it has finished.
+    waits_for_workers: bool = False
 
     def model(self) -> ExplorerModel:
+        if self.spec is not None:
+            from optiscope.core.session_spec import from_spec
+
+            from .session_io import model_from_session
+
+            return model_from_session(from_spec(self.spec))
         surface = get_surface(self.surface)
         return ExplorerModel.create(surface, self.start, list(self.optimizers) or None)
 
@@ -86,9 +96,40 @@ SCENES: tuple[Scene, ...] = (
         sizes=((120, 40),),
     ),
     Scene(
+        "formula",
+        "Your own surface (F): f = x² + 10·sin y with sympy's exact ∇f; "
+        "all four settle at y = −π/2",
+        keys=("n",) * 30,
+        spec="optiscope:v1 surface='x**2 + 10*sin(y)' start=-2.5,0.3 opt=gd(lr=0.05) "
+        "opt=momentum(lr=0.05) opt=rmsprop(lr=0.05) opt=adam(lr=0.1)",
+    ),
+    Scene(
+        "formula-dialog",
+        "Typing a formula: the whitelist parser says exactly what it refuses, and where",
+        keys=("F", *("space" if c == " " else c for c in "x**2 + 10*sin(y"), "enter"),
+        sizes=((120, 40),),
+    ),
+    Scene(
+        "session-dialog",
+        "Sessions (w): the setup as one line to paste in a post, a spec to open, a file",
+        keys=("n",) * 12 + ("o", "w"),
+        surface="himmelblau",
+        start=(0.5, -0.7),
+        optimizers=("gd(lr=0.01)", "rmsprop(lr=0.05)"),
+        sizes=((120, 40),),
+    ),
+    Scene(
         "narrow-controls",
         "80 columns: the controls pane on demand (c)",
         keys=("o", "o", "c"),
         sizes=((80, 24),),
+    ),
+    Scene(
+        "map",
+        "Convergence map (m): GD from every start of a grid on Himmelblau, by the minimum reached",
+        keys=("m",),
+        surface="himmelblau",
+        optimizers=("gd(lr=0.01)", "rmsprop(lr=0.1)"),
+        waits_for_workers=True,
     ),
 )

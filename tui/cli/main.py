@@ -10,10 +10,12 @@ from typing import NoReturn
 
 from optiscope.core.errors import OptiscopeError
 
+from .highdim_command import add_highdim_parser
 from .lesson_command import lesson_command
 from .listing import list_command
 from .map_command import add_map_parser
 from .run_command import add_setup_options, run_command
+from .serve_command import add_serve_parser
 from .session_options import add_session_options
 
 #: Options whose value may start with "-" (a start point such as -2,2).
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--lesson", metavar="ID", help="open the explorer on a lesson (optiscope list lessons)"
     )
     parser.add_argument("--version", action="version", version=f"optiscope {version('optiscope')}")
+    # Set by `optiscope serve` on each browser session's app: files stay in a temporary folder.
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     run = sub.add_parser(
         "run",
@@ -64,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=run_command)
     add_map_parser(sub)
+    add_highdim_parser(sub)
     listing = sub.add_parser("list", help="list surfaces, optimizers or lessons, one per line")
     listing.add_argument("what", choices=("surfaces", "optimizers", "schedules", "lessons"))
     listing.set_defaults(handler=list_command)
@@ -76,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("--open", action="store_true", help="open the explorer on the lesson")
     lesson.add_argument("--format", choices=("text", "json"), default="text")
     lesson.set_defaults(handler=lesson_command)
+    add_serve_parser(sub)
     return parser
 
 
@@ -106,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.lesson is not None:
                 from optiscope.core.lessons.catalog import get_lesson
 
-                return launch_lesson(get_lesson(args.lesson))
+                return launch_lesson(get_lesson(args.lesson), served=args.served)
             return launch(args)
         code: int = args.handler(args)
         return code

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from ..app import OptiscopeApp
 
 CUSTOM_START = "__custom__"
+#: The surface list's last entry: opens the formula box (key F does the same).
+TYPE_FORMULA = "__formula__"
 
 
 def value_text(value: object) -> str:
@@ -60,6 +62,7 @@ class ControlsPane(VerticalScroll):
         self.model = model
         self._form_key: tuple[object, ...] = ()
         self._surface_key: tuple[object, ...] = ()
+        self._shown_surfaces: list[tuple[str, str]] = []
         self._form_rebuilds = 0
         self._form_ready = asyncio.Event()
         self._form_ready.set()
@@ -121,9 +124,11 @@ class ControlsPane(VerticalScroll):
     def sync(self) -> None:
         model = self.model
         surface_select = self.query_one("#surface-select", Select)
-        if surface_select.value != model.surface.name:
+        options = self._surface_options()
+        if surface_select.value != model.surface.name or options != self._shown_surfaces:
+            self._shown_surfaces = options
             with surface_select.prevent(Select.Changed):
-                surface_select.set_options(self._surface_options())
+                surface_select.set_options(options)
                 surface_select.value = model.surface.name
         self._sync_surface_settings()
         self._sync_start()
@@ -264,7 +269,11 @@ class ControlsPane(VerticalScroll):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if event.select.id == "surface-select" and event.value != self.model.surface.name:
+        if event.select.id == "surface-select" and event.value == TYPE_FORMULA:
+            with event.select.prevent(Select.Changed):
+                event.select.value = self.model.surface.name
+            self.explorer.action_formula()
+        elif event.select.id == "surface-select" and event.value != self.model.surface.name:
             self.explorer.apply_surface(str(event.value))
         elif event.select.id == "start-select" and event.value != CUSTOM_START:
             starts = self.model.surface.starts
@@ -287,11 +296,15 @@ class ControlsPane(VerticalScroll):
 
     # -- helpers ---------------------------------------------------------------------------
     def _surface_options(self) -> list[tuple[str, str]]:
-        """The built-ins, plus the current surface when it is not one (a typed formula)."""
+        """The built-ins, the current surface when it is not one (a typed formula), and an
+        entry that opens the formula box."""
         options = [(cls.title, name) for name, cls in SURFACES.items()]
         surface = self.model.surface
         if surface.name not in SURFACES:
-            options.append((surface.title, surface.name))
+            text = getattr(surface, "text", surface.title)
+            shown = text if len(text) <= 26 else f"{text[:25]}…"
+            options.append((f"f = {shown}", surface.name))
+        options.append(("Type a formula… (F)", TYPE_FORMULA))
         return options
 
     def _start_options(self) -> list[tuple[str, str]]:

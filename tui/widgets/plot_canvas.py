@@ -327,6 +327,20 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self.refresh()
 
     @property
+    def zoomed_view(self) -> Window | None:
+        """The view asked for by zoom and pan, or None while it is the surface's domain."""
+        if self._surface is None or self._view == _clean_window(self._surface.domain):
+            return None
+        return self._view
+
+    def set_view(self, window: Window) -> None:
+        """Show ``window`` (a saved session's); an unusable one is ignored."""
+        new = _clean_window(window)
+        if _usable(new):
+            self._view = new
+            self.refresh()
+
+    @property
     def window(self) -> Window:
         """((x0, x1), (y0, y1)) on screen: the view, widened when ``equal_aspect`` is on."""
         frame = self._ensure_frame() if self.size.width and self.size.height else None

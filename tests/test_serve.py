@@ -1,0 +1,255 @@
+"""``optiscope serve`` without a browser: options, the per-session command, the served app's
+files, and the server's start and stop (tests/test_web_e2e.py drives a real browser)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from serving import free_port, start_server, stop, wait_for_line
+
+from optiscope.core import session_file
+from optiscope.core.session_spec import from_spec
+from optiscope.tui.app import OptiscopeApp
+from optiscope.tui.cli import launch
+from optiscope.tui.cli.main import build_parser, join_signed_values, main
+from optiscope.tui.cli.run_command import resolve_setup
+from optiscope.tui.cli.serve_command import is_loopback, session_command
+from optiscope.tui.model import ExplorerModel
+
+SIZE = (120, 40)
+
+
+def serve_args(*argv: str):  # type: ignore[no-untyped-def]
+    return build_parser().parse_args(join_signed_values(["serve", *argv]))
+
+
+def session_argv(*argv: str) -> list[str]:
+    """What one browser session's app is started with, as its own parser sees it."""
+    words = shlex.split(session_command(serve_args(*argv)))
+    assert words[:5] == ["exec", sys.executable, "-m", "optiscope.tui.cli.main", "--served"]
+    return words[4:]
+
+
+# -- the command each browser session runs -----------------------------------------------------
+def test_session_command_carries_the_setup_options_quoted() -> None:
+    argv = session_argv(
+        "--surface", "x**2 + 10*sin(y)", "--start", "-1,1", "--optimizer", "adam(lr=0.05)",
+        "--optimizer", "gd", "--noise", "0.1", "--seed", "3",
+    )  # fmt: skip
+    args = build_parser().parse_args(argv)
+    assert args.served and args.command is None
+    served, given = resolve_setup(args), resolve_setup(serve_args("--surface", "x**2 + 10*sin(y)"))
+    assert served.surface.name == given.surface.name
+    assert served.start == (-1.0, 1.0)
+    assert [s.label for s in served.setups] == ["adam(lr=0.05)", "gd"]
+    assert (served.noise.sigma, served.noise.seed) == (0.1, 3)
+
+
+def test_defaults_add_nothing_to_the_session_command() -> None:
+    assert session_argv() == ["--served"]
+
+
+def test_a_session_file_is_read_by_the_server_and_passed_on_as_a_spec(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    spec = "optiscope:v1 surface=rosenbrock start=-1,1 opt=adam(lr=0.05) steps=50"
+    session_file.save(from_spec(spec), path)
+    argv = session_argv("--session", str(path))
+    assert len(argv) == 2 and argv[1].startswith("--spec=optiscope:v1 ")
+    assert str(tmp_path) not in " ".join(argv)  # no session ever names a server path
+    assert from_spec(argv[1].removeprefix("--spec=")) == from_spec(spec)
+
+
+def test_a_lesson_is_passed_on_by_its_id() -> None:
+    assert session_argv("--lesson", "5") == ["--served", "--lesson", "tiny-oscillation"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--surface", "__import__('os').system('true')"], "__import__"),
+        (["--optimizer", "nope"], "nope"),
+        (["--lesson", "no-such-lesson"], "unknown lesson"),
+        (["--spec", "optiscope:v1 surface=nope"], "nope"),
+        (["--session", "/no/such/file.toml"], "file.toml"),
+        (["--host", "0.0.0.0"], "--public"),
+        (["--host", "example.org"], "--public"),
+        (["--port", "70000"], "port"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2_before_serving(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(["serve", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("optiscope: error: ") and message in err
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True),
+     ("0.0.0.0", False), ("::", False), ("192.168.1.5", False), ("example.org", False)],
+)  # fmt: skip
+def test_only_loopback_addresses_need_no_flag(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+# -- the served app: files only in its temporary folder -----------------------------------------
+def _files(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*") if p.is_file()}
+
+
+async def test_served_app_writes_exports_and_screenshots_only_in_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, elsewhere = tmp_path / "session", tmp_path / "cwd"
+    folder.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    # As under textual-serve: the web driver turns deliveries into browser downloads.
+    monkeypatch.setattr(OptiscopeApp, "is_web", property(lambda self: True))
+    delivered: list[Path] = []
+    monkeypatch.setattr(
+        OptiscopeApp, "deliver_binary", lambda self, path, **kw: delivered.append(Path(path))
+    )
+    app = OptiscopeApp(ExplorerModel.create(), export_dir=folder, served=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n", "E", "P")
+        await pilot.pause()
+    assert _files(tmp_path) == _files(folder)
+    assert sorted(p.suffix for p in _files(folder)) == [".csv", ".json", ".svg", ".zip"]
+    # One download per key: the CSV and JSON travel together in one zip.
+    assert [p.suffix for p in delivered] == [".zip", ".svg"]
+    assert all(p.parent == folder for p in delivered)
+    with zipfile.ZipFile(delivered[0]) as zf:
+        names = sorted(Path(n).suffix for n in zf.namelist())
+        assert names == [".csv", ".json"]
+
+
+async def test_an_app_not_in_a_browser_delivers_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a browser Textual's delivery would write a copy to the downloads folder."""
+    calls: list[object] = []
+    monkeypatch.setattr(OptiscopeApp, "deliver_binary", lambda self, *a, **kw: calls.append(a))
+    app = OptiscopeApp(ExplorerModel.create(), export_dir=tmp_path, served=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("E", "P")
+        await pilot.pause()
+    assert calls == []
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv", ".json", ".svg"]
+
+
+def test_served_launch_runs_in_a_temporary_folder_removed_afterwards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    seen: dict[str, object] = {}
+
+    def fake_run(app: OptiscopeApp) -> None:
+        seen.update(
+            served=app.served,
+            export_dir=app.export_dir,
+            cwd=Path.cwd(),
+            config=os.environ["OPTISCOPE_CONFIG_DIR"],
+        )
+        Path("relative.txt").write_text("lands in the folder")
+
+    monkeypatch.setattr(OptiscopeApp, "run", fake_run)
+    monkeypatch.setenv("OPTISCOPE_CONFIG_DIR", str(tmp_path / "operator-config"))
+    assert launch.run_explorer(ExplorerModel.create(), served=True) == 0
+    folder = seen["export_dir"]
+    assert isinstance(folder, Path) and folder.parent == tmp_path / "tmp"
+    assert seen["served"] is True and seen["cwd"] == folder
+    assert seen["config"] == str(folder / "config")
+    assert not folder.exists()  # removed, with what was written into it
+    assert Path.cwd() == tmp_path and not (tmp_path / "relative.txt").exists()
+
+
+# -- the server process -------------------------------------------------------------------------
+@pytest.mark.timeout(60)
+def test_serve_prints_its_url_and_stops_cleanly_on_ctrl_c() -> None:
+    port = free_port()
+    process, lines = start_server(["--port", str(port)])
+    try:
+        match = wait_for_line(lines, r"serving the explorer on (\S+)", 30)
+        assert match[1] == f"http://127.0.0.1:{port}"
+    finally:
+        code = stop(process, signal.SIGINT)
+    rest = []
+    while not lines.empty():
+        rest.append(lines.get_nowait())
+    assert code == 0
+    assert "".join(rest).strip() == "optiscope: server stopped"
+
+
+@pytest.mark.timeout(60)
+def test_public_host_prints_a_one_line_warning() -> None:
+    port = free_port()
+    process, lines = start_server(["--host", "0.0.0.0", "--public", "--port", str(port)])
+    try:
+        warning = wait_for_line(lines, r"warning", 30)
+        assert re.fullmatch(
+            rf"optiscope: warning: serving on 0\.0\.0\.0: anyone who can reach port {port} "
+            r"can use the app\n",
+            warning.string,
+        )
+        wait_for_line(lines, rf"serving the explorer on http://0\.0\.0\.0:{port}", 30)
+    finally:
+        assert stop(process, signal.SIGINT) == 0
+
+
+def test_serve_is_listed_in_the_help() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "optiscope.tui.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "serve" in out and "--served" not in out
+
+
+@pytest.mark.timeout(60)
+def test_a_page_from_another_site_cannot_open_a_session() -> None:
+    import asyncio
+
+    import aiohttp
+
+    port = free_port()
+    process, lines = start_server(["--port", str(port)])
+
+    async def status(headers: dict[str, str]) -> int:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as client:
+            try:
+                async with client.ws_connect(
+                    f"ws://127.0.0.1:{port}/ws?width=80&height=24", headers=headers
+                ) as ws:
+                    await ws.close()
+                    return 101
+            except aiohttp.WSServerHandshakeError as exc:
+                return exc.status
+
+    try:
+        wait_for_line(lines, r"serving the explorer on", 30)
+        own = f"http://127.0.0.1:{port}"
+        assert asyncio.run(status({"Origin": "http://evil.example"})) == 403
+        assert asyncio.run(status({"Origin": own, "Host": f"evil.example:{port}"})) == 403
+        rebound = f"evil.example:{port}"  # DNS rebinding: the site's name, our address
+        assert asyncio.run(status({"Origin": f"http://{rebound}", "Host": rebound})) == 403
+        assert asyncio.run(status({"Origin": own})) == 101
+    finally:
+        assert stop(process, signal.SIGINT) == 0

@@ -1,0 +1,143 @@
+"""``optiscope serve``: the explorer in a web browser, one app process per browser session.
+
+textual-serve runs one shell command for every browser session. That command is built here
+from setup options validated once, before the server starts (a bad option is one line and
+exit 2, as everywhere else), and carries only checked values: a ``--session FILE`` is read
+here, on the operator's side, and handed on as a spec string, so no session ever names a
+server path. Each session runs ``optiscope --served``: its files stay in a temporary folder
+of its own (see ``launch.run_explorer``), and exports and screenshots also go to the
+browser as downloads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+from typing import Any
+
+from optiscope.core.errors import OptiscopeError
+
+from .run_command import add_setup_options, resolve_setup, setup_from_session
+from .session_options import SETUP_DESTS, add_session_options, session_from_args
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def add_serve_parser(sub: Any) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="serve the explorer to web browsers (each browser session gets its own)",
+        description=(
+            "Serve the explorer over HTTP with textual-serve: open the printed URL in a "
+            "browser. The setup options preload every session. Ctrl+C stops the server."
+        ),
+    )
+    add_setup_options(serve)
+    add_session_options(serve)
+    serve.add_argument(
+        "--lesson", metavar="ID", help="open every session on a lesson (optiscope list lessons)"
+    )
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}; any other needs --public)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    serve.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a --host that is not loopback: anyone who can reach the port can use the app",
+    )
+    serve.set_defaults(handler=serve_command)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def session_argv(args: argparse.Namespace) -> list[str]:
+    """The options each browser session's app starts with, after checking them all.
+
+    Raises OptiscopeError on a bad option, exactly as ``optiscope`` itself would.
+    """
+    if args.lesson is not None:
+        from optiscope.core.lessons.catalog import get_lesson
+
+        return ["--lesson", get_lesson(args.lesson).id]
+    session = session_from_args(args)
+    if session is not None:
+        from optiscope.core.session_spec import to_spec
+
+        setup_from_session(session)  # resolves every optimizer spec on the surface
+        return [f"--spec={to_spec(session)}"]
+    resolve_setup(args)
+    argv: list[str] = []
+    defaults: dict[str, object] = args.setup_defaults
+    for dest in SETUP_DESTS:
+        value = getattr(args, dest)
+        if value == defaults[dest]:
+            continue
+        # "--opt=value" so that a value starting with "-" stays a value.
+        values = value if isinstance(value, list) else [value]
+        argv += [f"--{dest}={v}" for v in values]
+    return argv
+
+
+def session_command(args: argparse.Namespace) -> str:
+    """The shell command textual-serve runs per browser session: quoted, checked values."""
+    command = [sys.executable, "-m", "optiscope.tui.cli.main", "--served", *session_argv(args)]
+    # exec: the process textual-serve waits for and may kill is the app, not a shell.
+    return "exec " + shlex.join(command)
+
+
+def url_of(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    if not 1 <= args.port <= 65535:
+        raise OptiscopeError(f"port must be in [1, 65535]; got {args.port}")
+    if not is_loopback(args.host) and not args.public:
+        raise OptiscopeError(
+            f"--host {args.host} is not a loopback address: anyone who can reach it could use "
+            "the app; add --public to allow that"
+        )
+    command = session_command(args)
+    if not is_loopback(args.host):
+        print(
+            f"optiscope: warning: serving on {args.host}: anyone who can reach port "
+            f"{args.port} can use the app",
+            file=sys.stderr,
+            flush=True,
+        )
+    # Every session's temporary folder is made inside this one, removed when serving ends,
+    # so even a session that was killed leaves nothing behind.
+    root = tempfile.mkdtemp(prefix="optiscope-serve-")
+    tmpdir = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = root  # read by the sessions' tempfile; this process's is set
+    try:
+        from .web_server import OptiscopeServer
+
+        OptiscopeServer(command, args.host, args.port, url_of(args.host, args.port)).serve()
+    finally:
+        if tmpdir is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = tmpdir
+        shutil.rmtree(root, ignore_errors=True)
+    print("optiscope: server stopped", flush=True)
+    return 0
