@@ -9,7 +9,8 @@ from textual import events
 from textual.widgets import Input
 
 from optiscope.core.lessons.catalog import get_lesson
-from optiscope.tui.app import SPEEDS, OptiscopeApp
+from optiscope.tui.app import OptiscopeApp
+from optiscope.tui.autorun import SPEEDS
 from optiscope.tui.bindings import COMMANDS
 from optiscope.tui.model import ExplorerModel
 from optiscope.tui.screens.add_optimizer import AddOptimizerScreen

@@ -6,11 +6,9 @@ changed are told (a cursor move costs a path segment and two table rows, not a r
 
 from __future__ import annotations
 
-import io
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,34 +17,29 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import MountError
 from textual.widgets import Footer, Static
 
-from optiscope.core import session_file
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
 from optiscope.core.format import fmt
 from optiscope.core.lessons.catalog import LESSONS, get_lesson
 from optiscope.core.lessons.lesson import Lesson
-from optiscope.core.session import Session, View
-from optiscope.core.session_spec import from_spec, to_spec
+from optiscope.core.session import View
 from optiscope.core.surfaces.formula import FormulaSurface
 
-from . import session_files
+from .app_sessions import SessionsAndPreferences
+from .autorun import AutoRun
 from .bindings import COMMANDS, bindings
 from .key_order import InOrderKeysMixin
 from .map_view import map_setup, next_metric
 from .model import MAX_HORIZON, ExplorerModel
-from .pacing import Pacer
-from .preferences import Preferences, load_preferences, preferences_path, save_preferences
+from .preferences import Preferences
 from .screens.add_optimizer import AddOptimizerScreen
 from .screens.formula import FormulaScreen
 from .screens.help import HelpScreen
 from .screens.jump import JumpScreen
 from .screens.lessons import LessonScreen
-from .screens.session import SessionActions, SessionScreen
-from .session_io import model_from_session, session_from_model
 from .widgets.controls import ControlsPane
 from .widgets.eff_lr_strip import EffLrStrip
 from .widgets.explain_pane import ExplainPane, explain_text
@@ -58,10 +51,6 @@ from .widgets.plot_canvas import ContourPlot, PlotSeries
 from .widgets.status_line import StatusLine, status_text
 from .widgets.step_table import StepTable
 
-SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 240)
-DEFAULT_SPEED = 10
-#: Timer ticks at most this often; faster speeds take several steps per tick.
-MAX_TICK_RATE = 60
 NARROW_BELOW = 100
 MIN_SIZE = (60, 18)
 #: The ηeff sparklines show by default from this terminal height on (s toggles them).
@@ -74,7 +63,7 @@ class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#plot"
 
 
-class OptiscopeApp(InOrderKeysMixin):
+class OptiscopeApp(SessionsAndPreferences, InOrderKeysMixin):
     """optiscope's explorer. ``export_dir`` receives exports, screenshots and sessions."""
 
     TITLE = "optiscope"
@@ -101,10 +90,7 @@ class OptiscopeApp(InOrderKeysMixin):
         self._initial_view = view
         #: Read on mount; None until then, so setting the theme from them saves nothing.
         self.preferences: Preferences | None = None
-        self.running = False
-        self.speed_index = SPEEDS.index(DEFAULT_SPEED)
-        self._timer: Timer | None = None
-        self._pacer = Pacer(self.speed, 0.0)
+        self.autorun = AutoRun(self, self._advance)
         self._shown_version = -1
         self._reported_divergence: set[int] = set()
         #: The ηeff sparklines: None follows the terminal's height, True/False after key s.
@@ -172,7 +158,7 @@ class OptiscopeApp(InOrderKeysMixin):
 
     @property
     def speed(self) -> int:
-        return SPEEDS[self.speed_index]
+        return self.autorun.speed
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width, event.size.height)
@@ -356,42 +342,28 @@ class OptiscopeApp(InOrderKeysMixin):
         self.push_screen(JumpScreen(self.model.cursor, MAX_HORIZON), done)
 
     def action_toggle_run(self) -> None:
-        if self.running:
-            self._stop()
-        else:
-            self.running = True
-            self._start_timer()
+        self.autorun.toggle()
         self.refresh_cursor()
 
     def action_speed(self, delta: int) -> None:
-        self.speed_index = max(0, min(len(SPEEDS) - 1, self.speed_index + delta))
-        if self.running:
-            self._start_timer()
+        self.autorun.change_speed(delta)
         self.refresh_cursor()
-
-    def _start_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        rate = min(self.speed, MAX_TICK_RATE)
-        # Steps are owed by the clock, not counted per tick: a late tick catches up (the
-        # rate holds) and a slow frame skips ahead instead of queueing (no backlog).
-        self._pacer = Pacer(self.speed, time.perf_counter())
-        self._timer = self.set_interval(1 / rate, self._tick)
 
     def _stop(self) -> None:
-        self.running = False
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self.autorun.stop()
 
-    def _tick(self) -> None:
-        owed = self._pacer.owed(time.perf_counter())
-        if not owed:
-            return
-        self.model.step(owed)
-        if self.model.all_finished or self.model.cursor >= MAX_HORIZON:
-            self._stop()
+    def _advance(self, steps: int) -> bool:
+        """One auto-run tick; False once every run has ended or the horizon is reached."""
+        self.model.step(steps)
+        done = self.model.all_finished or self.model.cursor >= MAX_HORIZON
+        if done:
+            self.autorun.stop()  # before the refresh, so the status line says "paused"
         self.refresh_cursor()
+        return not done
+
+    @property
+    def running(self) -> bool:
+        return self.autorun.running
 
     # -- actions: optimizers ---------------------------------------------------------------
     def action_cycle_optimizer(self, delta: int) -> None:
@@ -647,151 +619,6 @@ class OptiscopeApp(InOrderKeysMixin):
             self.notify(f"screenshot failed: {exc}", severity="error")
             return
         self.notify(f"saved {Path(path).name}")
-
-    # -- preferences -----------------------------------------------------------------------
-    def _apply_preferences(self) -> None:
-        """Theme and default view from the user's preferences file (a session's view wins)."""
-        prefs, note = load_preferences()
-        self.preferences = prefs
-        if note:
-            self.notify(note, severity="warning", timeout=8)
-        if prefs.theme in self.available_themes:
-            self.theme = prefs.theme
-        self.spark_wanted = prefs.sparklines_wanted
-        if self._initial_view is None:
-            if prefs.view == "loss":
-                self.action_loss_view()
-            self.table.set_layout(prefs.table_layout)  # type: ignore[arg-type]
-
-    def watch_theme(self, theme: str) -> None:
-        """A theme picked in the palette is kept for the next start."""
-        prefs = self.preferences
-        if prefs is not None and prefs.theme != theme:
-            self._save_preferences(replace(prefs, theme=theme))
-
-    def action_save_preferences(self) -> None:
-        loss_shown = self.query_one(LossPlot).display
-        spark = {None: "auto", True: "on", False: "off"}[self.spark_wanted]
-        prefs = replace(
-            self.preferences or Preferences(),
-            theme=self.theme,
-            view="loss" if loss_shown else "contours",
-            sparklines=spark,
-            table_layout=self.table.layout,
-        )
-        if self._save_preferences(prefs):
-            self.notify(f"saved as your default view in {preferences_path()}", timeout=4)
-
-    def _save_preferences(self, prefs: Preferences) -> bool:
-        try:
-            save_preferences(prefs)
-        except OptiscopeError as exc:
-            self.notify(str(exc), severity="warning")
-            return False
-        self.preferences = prefs
-        return True
-
-    # -- sessions --------------------------------------------------------------------------
-    def current_view(self) -> View:
-        table_layout = self.table.layout
-        return View(
-            window=self.plot.zoomed_view,
-            equal_aspect=self.plot.equal_aspect,
-            loss_view=self.query_one(LossPlot).display,
-            table_layout=table_layout,
-            lesson=self.lesson.id if self.lesson is not None else None,
-        )
-
-    def apply_view(self, view: View) -> None:
-        if view.window is not None:
-            self.plot.set_view(view.window)
-        self.plot.equal_aspect = view.equal_aspect
-        if self.query_one(LossPlot).display != view.loss_view:
-            self.action_loss_view()
-        self.table.set_layout(view.table_layout)  # type: ignore[arg-type]
-        if view.lesson is not None:
-            try:
-                self.lesson = get_lesson(view.lesson)
-            except OptiscopeError:
-                self.notify(f"lesson {view.lesson!r} is not known here", severity="warning")
-            else:
-                self._show_lesson(self.lesson)
-
-    def current_session(self) -> Session:
-        return session_from_model(self.model, self.current_view())
-
-    def apply_session(self, session: Session) -> None:
-        """Replace the whole setup and view; the model is built first, so a failure changes
-        nothing."""
-        model = model_from_session(session)
-        self._stop()
-        self.model.load(model)
-        self.lesson = None
-        self.screen_stack[0].remove_class("-lesson")
-        self.plot.set_surface(self.model.surface)
-        self._reported_divergence.clear()
-        self.refresh_all()
-        self.apply_view(session.view)
-
-    def action_session(self) -> None:
-        try:
-            spec = to_spec(self.current_session())
-        except OptiscopeError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        folder = self.export_dir
-        actions = SessionActions(
-            save=self.save_session,
-            load_file=self.load_session_file,
-            load_spec=self.load_session_spec,
-            copy=self.copy_to_clipboard,
-            exists=self._session_exists,
-        )
-
-        def done(line: str | None) -> None:
-            if line:
-                self.notify(line, timeout=4)
-
-        self.push_screen(
-            SessionScreen(spec, folder, session_files.listed(folder), actions, self.served),
-            done,
-        )
-
-    def _session_exists(self, name: str) -> bool:
-        try:
-            return session_files.resolve(name, self.export_dir, self.served).exists()
-        except OptiscopeError:
-            return False  # save() says why the name is refused
-
-    def save_session(self, name: str, overwrite: bool = False) -> str | None:
-        try:
-            path = session_files.resolve(name, self.export_dir, self.served)
-            if path.exists() and not overwrite:
-                return f"{path.name} exists"
-            session = self.current_session()
-            session_file.save(session, path)
-        except OptiscopeError as exc:
-            return str(exc)
-        if self.served:
-            self.deliver_text(io.StringIO(session_file.to_toml(session)), save_filename=path.name)
-        self.notify(f"session saved to {path}", timeout=4)
-        return None
-
-    def load_session_file(self, name: str) -> str | None:
-        try:
-            path = session_files.resolve(name, self.export_dir, self.served)
-            self.apply_session(session_file.load(path))
-        except OptiscopeError as exc:
-            return str(exc)
-        self.notify(f"session loaded from {path}", timeout=4)
-        return None
-
-    def load_session_spec(self, text: str) -> str | None:
-        try:
-            self.apply_session(from_spec(text))
-        except OptiscopeError as exc:
-            return str(exc)
-        return None
 
     # -- command palette -------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -9,7 +9,6 @@ behind it; Escape, q or H go back to it unchanged.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Hashable, Sequence
 from typing import ClassVar
 
@@ -18,7 +17,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from optiscope.core.errors import OptiscopeError
@@ -29,8 +27,8 @@ from optiscope.core.highdim.problems import Problem, Quadratic
 from optiscope.core.highdim.spec import problem_spec, problem_summary
 from optiscope.core.highdim.views import FIELDS
 
+from ..autorun import AutoRun
 from ..highdim_model import HighDimModel
-from ..pacing import Pacer
 from ..widgets.basis_panel import BasisPanel
 from ..widgets.loss_plot import LossPlot
 from ..widgets.plot_canvas import ContourPlot, PlotSeries
@@ -98,10 +96,7 @@ class HighDimScreen(OnceModal[None]):
         except OptiscopeError as exc:
             self.error = str(exc)
             self.model = HighDimModel.create()
-        self.running = False
-        self.speed_index = SPEEDS.index(DEFAULT_SPEED)
-        self._timer: Timer | None = None
-        self._pacer = Pacer(self.speed, 0.0)
+        self.autorun = AutoRun(self, self._advance, SPEEDS, DEFAULT_SPEED, MAX_TICK_RATE)
         self._shown_version = -1
         self._paths_key: Hashable = None
         self._paths: list[PlotSeries] = []
@@ -110,7 +105,7 @@ class HighDimScreen(OnceModal[None]):
 
     @property
     def speed(self) -> int:
-        return SPEEDS[self.speed_index]
+        return self.autorun.speed
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -312,39 +307,28 @@ class HighDimScreen(OnceModal[None]):
         self.app.push_screen(JumpScreen(self.model.cursor, self.model.max_step), done)
 
     def action_toggle_run(self) -> None:
-        if self.running:
-            self._stop()
-        else:
-            self.running = True
-            self._start_timer()
+        self.autorun.toggle()
         self.refresh_cursor()
 
     def action_speed(self, delta: int) -> None:
-        self.speed_index = max(0, min(len(SPEEDS) - 1, self.speed_index + delta))
-        if self.running:
-            self._start_timer()
+        self.autorun.change_speed(delta)
         self.refresh_cursor()
-
-    def _start_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._pacer = Pacer(self.speed, time.perf_counter())
-        self._timer = self.set_interval(1 / min(self.speed, MAX_TICK_RATE), self._tick)
 
     def _stop(self) -> None:
-        self.running = False
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self.autorun.stop()
 
-    def _tick(self) -> None:
-        owed = self._pacer.owed(time.perf_counter())
-        if not owed:
-            return
-        self.model.step(owed)
-        if self.model.all_stopped:
-            self._stop()
+    def _advance(self, steps: int) -> bool:
+        """One auto-run tick; False once every run has stopped."""
+        self.model.step(steps)
+        done = self.model.all_stopped
+        if done:
+            self.autorun.stop()  # before the refresh, so the status line says "paused"
         self.refresh_cursor()
+        return not done
+
+    @property
+    def running(self) -> bool:
+        return self.autorun.running
 
     # -- actions: what is shown ----------------------------------------------------------------
     def action_cycle_focus(self, delta: int) -> None:
