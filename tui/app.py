@@ -6,8 +6,6 @@ changed are told (a cursor move costs a path segment and two table rows, not a r
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -21,14 +19,13 @@ from textual.widget import MountError
 from textual.widgets import Footer, Static
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.export import csv_header, csv_rows, run_document
 from optiscope.core.format import fmt
 from optiscope.core.lessons.catalog import LESSONS, get_lesson
 from optiscope.core.lessons.lesson import Lesson
 from optiscope.core.session import View
 from optiscope.core.surfaces.formula import FormulaSurface
 
-from .app_sessions import SessionsAndPreferences
+from .app_files import FilesAndSessions
 from .autorun import AutoRun
 from .bindings import COMMANDS, bindings
 from .key_order import InOrderKeysMixin
@@ -63,7 +60,7 @@ class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#plot"
 
 
-class OptiscopeApp(SessionsAndPreferences, InOrderKeysMixin):
+class OptiscopeApp(FilesAndSessions, InOrderKeysMixin):
     """optiscope's explorer. ``export_dir`` receives exports, screenshots and sessions."""
 
     TITLE = "optiscope"
@@ -575,50 +572,6 @@ class OptiscopeApp(SessionsAndPreferences, InOrderKeysMixin):
         if self.running:
             self.action_toggle_run()
         self.push_screen(HighDimScreen())
-
-    # -- actions: files --------------------------------------------------------------------
-    def export_paths(self) -> tuple[Path, Path]:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        base = self.export_dir / f"optiscope-{self.model.surface.name}-{stamp}"
-        return base.with_suffix(".csv"), base.with_suffix(".json")
-
-    def action_export(self) -> None:
-        import csv
-
-        model = self.model
-        runs = [r.trajectory for r in model.runs]
-        csv_path, json_path = self.export_paths()
-        try:
-            with csv_path.open("w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(csv_header(model.surface, runs))
-                writer.writerows(csv_rows(model.surface, runs))
-            doc = run_document(model.surface, model.start, runs, model.noise, model.schedule)
-            json_path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
-            if self.served and self.is_web:
-                import zipfile
-
-                # One file: a browser opens one download per key press, not two.
-                bundle = csv_path.with_suffix(".zip")
-                with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
-                    zf.write(csv_path, csv_path.name)
-                    zf.write(json_path, json_path.name)
-                self.deliver_binary(bundle)
-        except OSError as exc:
-            self.notify(f"export failed: {exc}", severity="error")
-            return
-        self.notify(f"exported {csv_path.name} and {json_path.name}")
-
-    def action_screenshot(self) -> None:
-        name = f"optiscope-{time.strftime('%Y%m%d-%H%M%S')}.svg"
-        try:
-            path = self.save_screenshot(filename=name, path=str(self.export_dir))
-            if self.served and self.is_web:
-                self.deliver_binary(path, mime_type="image/svg+xml")
-        except OSError as exc:
-            self.notify(f"screenshot failed: {exc}", severity="error")
-            return
-        self.notify(f"saved {Path(path).name}")
 
     # -- command palette -------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

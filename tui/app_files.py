@@ -1,17 +1,24 @@
-"""Sessions and preferences, the explorer's state that travels: mixed into OptiscopeApp.
+"""What leaves the explorer and comes back: exports, screenshots, sessions, preferences.
 
-``w`` turns what is on screen into a Session (the model through ``session_io``, the view
-from the widgets) and back; the preferences file sets the theme and default view at start.
-Everything here validates first and changes the explorer only once nothing can fail.
+A mixin of OptiscopeApp. ``w`` turns what is on screen into a Session (the model through
+``session_io``, the view from the widgets) and back; the preferences file sets the theme
+and default view at start. Loading validates first and changes the explorer only once
+nothing can fail. Served to a browser, files stay in the tab's folder and are also offered
+as downloads.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import json
+import time
 from dataclasses import replace
+from pathlib import Path
 
 from optiscope.core import session_file
 from optiscope.core.errors import OptiscopeError
+from optiscope.core.export import csv_header, csv_rows, run_document
 from optiscope.core.lessons.catalog import get_lesson
 from optiscope.core.session import Session, View
 from optiscope.core.session_spec import from_spec, to_spec
@@ -23,8 +30,8 @@ from .session_io import model_from_session, session_from_model
 from .widgets.loss_plot import LossPlot
 
 
-class SessionsAndPreferences:
-    """Save, load and share the setup (key w); read and write the user's preferences.
+class FilesAndSessions:
+    """Export (E), screenshot (P), save, load and share the setup (w), preferences.
 
     A mixin of OptiscopeApp: it uses the app's model, plot, table and lesson pane.
     """
@@ -153,7 +160,7 @@ class SessionsAndPreferences:
             session_file.save(session, path)
         except OptiscopeError as exc:
             return str(exc)
-        if self.served:
+        if self.served and self.is_web:
             self.deliver_text(io.StringIO(session_file.to_toml(session)), save_filename=path.name)
         self.notify(f"session saved to {path}", timeout=4)
         return None
@@ -173,3 +180,45 @@ class SessionsAndPreferences:
         except OptiscopeError as exc:
             return str(exc)
         return None
+
+    # -- actions: files --------------------------------------------------------------------
+    def export_paths(self) -> tuple[Path, Path]:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        base = self.export_dir / f"optiscope-{self.model.surface.name}-{stamp}"
+        return base.with_suffix(".csv"), base.with_suffix(".json")
+
+    def action_export(self) -> None:
+        model = self.model
+        runs = [r.trajectory for r in model.runs]
+        csv_path, json_path = self.export_paths()
+        try:
+            with csv_path.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(csv_header(model.surface, runs))
+                writer.writerows(csv_rows(model.surface, runs))
+            doc = run_document(model.surface, model.start, runs, model.noise, model.schedule)
+            json_path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
+            if self.served and self.is_web:
+                import zipfile
+
+                # One file: a browser opens one download per key press, not two.
+                bundle = csv_path.with_suffix(".zip")
+                with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+                    zf.write(csv_path, csv_path.name)
+                    zf.write(json_path, json_path.name)
+                self.deliver_binary(bundle)
+        except OSError as exc:
+            self.notify(f"export failed: {exc}", severity="error")
+            return
+        self.notify(f"exported {csv_path.name} and {json_path.name}")
+
+    def action_screenshot(self) -> None:
+        name = f"optiscope-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        try:
+            path = self.save_screenshot(filename=name, path=str(self.export_dir))
+            if self.served and self.is_web:
+                self.deliver_binary(path, mime_type="image/svg+xml")
+        except OSError as exc:
+            self.notify(f"screenshot failed: {exc}", severity="error")
+            return
+        self.notify(f"saved {Path(path).name}")
