@@ -12,11 +12,9 @@ Targets (issue 2): <= 10 µs/step for one recorded trajectory; a batch of 100,00
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
+from timing import median_time
 
 from optiscope.core.batch import run_batch
 from optiscope.core.specs import make_setup
@@ -26,15 +24,6 @@ from optiscope.core.trajectory import Trajectory
 SURFACE = get_surface("rosenbrock")
 START = (-2.0, 2.0)
 LRS = {"gd": 1e-4, "rmsprop": 1e-3, "adam": 1e-3}
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def single(name: str, steps: int) -> None:

@@ -12,9 +12,8 @@ is shared. ``--basis`` also prints the rotated-vs-unrotated steps table of
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
+
+from timing import median_time
 
 from optiscope.core.highdim.basis import basis_dependence
 from optiscope.core.highdim.problems import Quadratic
@@ -22,15 +21,6 @@ from optiscope.core.highdim.run import HighDimRun
 from optiscope.core.specs import make_setup
 
 DIM, STEPS, LR = 1000, 500, 0.01
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def ours(q: Quadratic) -> None:

@@ -16,11 +16,9 @@ Target (issue 5): the map in <= 1 s on this machine.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
+from timing import median_time
 
 from optiscope.core.batch import run_batch
 from optiscope.core.maps import cell_centres, compute_map
@@ -32,15 +30,6 @@ SETUP = make_setup("adam", {"lr": 0.05}, SURFACE)
 GRID = (100, 100)
 STEPS = 500
 TARGET_SECONDS = 1.0
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def grid_starts() -> np.ndarray:

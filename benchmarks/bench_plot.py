@@ -24,6 +24,7 @@ import numpy as np
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from timing import median_time
 
 from optiscope.core.contours import contour_levels, contour_lines
 from optiscope.core.surfaces import get_surface
@@ -64,12 +65,7 @@ def make_series() -> list[PlotSeries]:
 
 
 def median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
+    return 1e3 * median_time(fn, repeats)
 
 
 def plotext_redraw(plot: ContourPlot, series: list[PlotSeries], upto: int, parse: bool) -> None:
