@@ -193,14 +193,15 @@ def test_keys_in_the_browser_step_the_explorer(served: Served, browser: Any) -> 
     page.keyboard.press("Shift+P")  # the app's screenshot, offered as a download
     download = next_download(page, downloads, 0)
     assert download.suggested_filename.endswith(".svg")
-    assert download.failure() is None
+    assert download.failure() is None, f"{download.failure()}; the server said: {served.output()}"
     with open(download.path(), encoding="utf-8") as fh:
         status = status_line(fh.read())
     assert re.search(r"\bt 4\s+loss", status), status
 
     page.keyboard.press("Shift+E")  # the export: CSV and JSON in one zip
     export = next_download(page, downloads, 1)
-    assert export.suggested_filename.endswith(".zip") and export.failure() is None
+    assert export.suggested_filename.endswith(".zip")
+    assert export.failure() is None, f"{export.failure()}; the server said: {served.output()}"
     with zipfile.ZipFile(export.path()) as zf:
         assert sorted(Path(n).suffix for n in zf.namelist()) == [".csv", ".json"]
 

@@ -14,6 +14,7 @@ from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.widget import MountError
 from textual.widgets import Footer, Static
@@ -92,6 +93,16 @@ class OptiscopeApp(FilesAndSessions, InOrderKeysMixin):
         self._reported_divergence: set[int] = set()
         #: The ηeff sparklines: None follows the terminal's height, True/False after key s.
         self.spark_wanted: bool | None = None
+
+    def get_driver_class(self) -> type[Driver]:
+        # Served to a browser: Textual's WebDriver can interleave a download with a screen
+        # update on its pipe; this one writes whole packets (see tui/web_driver.py).
+        driver = super().get_driver_class()
+        if driver.__module__ != "textual.drivers.web_driver":
+            return driver
+        from .web_driver import whole_packet_driver
+
+        return whole_packet_driver(driver)
 
     # -- layout ----------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:

@@ -4,7 +4,8 @@ Imported only by ``optiscope serve`` (aiohttp is slow to import). Changes to the
 one printed line instead of a banner and a log; the page's websocket goes back to the address
 the browser used (a server bound to 0.0.0.0 would otherwise send browsers to 0.0.0.0); and
 Ctrl+C closes every open session and waits for its app process to end before the event loop
-closes, so stopping leaves no process behind and prints no traceback.
+closes, so stopping leaves no process behind and prints no traceback; and files the app offers
+are relayed by ``web_downloads`` (the stock relay cancels a download after a 4 s pause).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from urllib.parse import urlsplit
 from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
+
+from .web_downloads import PatientDownloads, serve_download
 
 log = logging.getLogger("textual-serve")
 
@@ -34,6 +37,7 @@ class OptiscopeServer(Server):
         self.url = url
         self.sockets: set[web.WebSocketResponse] = set()
         self.loopback = _loopback_name(host)
+        self.download_manager = PatientDownloads()
 
     def initialize_logging(self) -> None:
         logging.basicConfig(level=logging.WARNING, format="optiscope serve: %(message)s")
@@ -69,6 +73,9 @@ class OptiscopeServer(Server):
         self.public_url = f"{request.scheme}://{request.host}"
         response: web.StreamResponse = await super().handle_index(request)
         return response
+
+    async def handle_download(self, request: web.Request) -> web.StreamResponse:
+        return await serve_download(request, self.download_manager, request.match_info["key"])
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One browser session: its own app process, ended and awaited when the page goes."""
