@@ -150,6 +150,30 @@ def test_bad_spec_or_session_usage_is_one_line_and_exit_2(capsys, argv, message)
     assert err.startswith("optiscope: error: ") and message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--lesson", "1", "--start", "1,1"], "--lesson gives the whole setup: drop --start"),
+        (["--lesson", "1", "--spec", SPEC], "--lesson gives the whole setup: drop --spec"),
+        (["--lesson", "1", "--session", "x.toml"], "drop --session"),
+        (["serve", "--lesson", "1", "--optimizer", "adam"], "drop --optimizer"),
+    ],
+)
+def test_a_lesson_with_setup_options_is_refused_instead_of_silently_winning(
+    capsys, monkeypatch, argv, message
+) -> None:
+    from optiscope.tui.app import OptiscopeApp
+
+    opened: list[object] = []
+    monkeypatch.setattr(OptiscopeApp, "run", lambda self, *a, **k: opened.append(self))
+    monkeypatch.setattr(
+        "optiscope.tui.cli.web_server.OptiscopeServer.serve", lambda *a, **k: opened.append(a)
+    )
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == "" and opened == []
+    assert err.startswith("optiscope: error: ") and message in err and err.count("\n") == 1
+
+
 def test_explorer_opens_on_the_spec_with_its_cursor_and_focus(monkeypatch) -> None:
     from optiscope.tui.app import OptiscopeApp
 

@@ -16,7 +16,7 @@ from .listing import list_command
 from .map_command import add_map_parser
 from .run_command import add_setup_options, run_command
 from .serve_command import add_serve_parser
-from .session_options import add_session_options
+from .session_options import add_session_options, refuse_setup_with_lesson
 
 #: Options whose value may start with "-" (a start point such as -2,2).
 _SIGNED_VALUE_OPTIONS = ("--start", "--window", "--domain", "--surface")
@@ -111,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if args.lesson is not None:
                 from optiscope.core.lessons.catalog import get_lesson
+
+                refuse_setup_with_lesson(args)
 
                 return launch_lesson(get_lesson(args.lesson), served=args.served)
             return launch(args)

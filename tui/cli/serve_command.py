@@ -23,7 +23,12 @@ from typing import Any
 from optiscope.core.errors import OptiscopeError
 
 from .run_command import add_setup_options, resolve_setup, setup_from_session
-from .session_options import SETUP_DESTS, add_session_options, session_from_args
+from .session_options import (
+    SETUP_DESTS,
+    add_session_options,
+    refuse_setup_with_lesson,
+    session_from_args,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -75,6 +80,8 @@ def session_argv(args: argparse.Namespace) -> list[str]:
     """
     if args.lesson is not None:
         from optiscope.core.lessons.catalog import get_lesson
+
+        refuse_setup_with_lesson(args)
 
         return ["--lesson", get_lesson(args.lesson).id]
     session = session_from_args(args)

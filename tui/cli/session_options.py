@@ -2,7 +2,8 @@
 
 They replace the individual setup options rather than mix with them: "the spec from the
 forum, but with my --start" has no obvious meaning for the fields the spec left to their
-defaults, so giving both is a usage error that names the option to drop.
+defaults, so giving both is a usage error that names the option to drop. ``--lesson`` is a
+whole setup as well and follows the same rule.
 """
 
 from __future__ import annotations
@@ -43,7 +44,25 @@ def session_from_args(args: argparse.Namespace) -> Session | None:
     path: str | None = getattr(args, "session", None)
     if spec is None and path is None:
         return None
-    given = "--spec" if spec is not None else "--session"
+    _refuse_setup_options(args, "--spec" if spec is not None else "--session")
+    # Imported here: every start of the command line would otherwise pay for them.
+    from optiscope.core.session_file import load
+    from optiscope.core.session_spec import from_spec
+
+    return from_spec(spec) if spec is not None else load(path or "")
+
+
+def refuse_setup_with_lesson(args: argparse.Namespace) -> None:
+    """--lesson sets the whole setup too, so it takes no setup option, spec or session."""
+    if getattr(args, "lesson", None) is None:
+        return
+    for option in ("spec", "session"):
+        if getattr(args, option, None) is not None:
+            raise OptiscopeError(f"--lesson gives the whole setup: drop --{option}")
+    _refuse_setup_options(args, "--lesson")
+
+
+def _refuse_setup_options(args: argparse.Namespace, given: str) -> None:
     defaults: dict[str, object] = getattr(args, "setup_defaults", {})
     for dest, default in defaults.items():
         if getattr(args, dest, default) != default:
@@ -51,8 +70,3 @@ def session_from_args(args: argparse.Namespace) -> Session | None:
                 f"{given} gives the whole setup: drop --{dest} "
                 f"(or leave out {given} and give every option)"
             )
-    # Imported here: every start of the command line would otherwise pay for them.
-    from optiscope.core.session_file import load
-    from optiscope.core.session_spec import from_spec
-
-    return from_spec(spec) if spec is not None else load(path or "")
