@@ -85,6 +85,19 @@ def test_add_remove_and_cycle() -> None:
         ExplorerModel.create().add_optimizer("adamm")
 
 
+def test_a_full_explorer_has_a_marker_and_colour_per_run_and_saves_as_a_session() -> None:
+    from optiscope.core.session_spec import from_spec, to_spec
+    from optiscope.tui.model import COLORS, MARKERS
+    from optiscope.tui.session_io import model_from_session, session_from_model
+
+    assert len(set(MARKERS)) >= MAX_RUNS and len(set(COLORS)) >= MAX_RUNS
+    model = ExplorerModel.create()
+    while len(model.runs) < MAX_RUNS:
+        model.add_optimizer(f"gd(lr={0.01 * len(model.runs):g})")
+    again = model_from_session(from_spec(to_spec(session_from_model(model))))
+    assert [r.label for r in again.runs] == [r.label for r in model.runs]
+
+
 def test_start_moves_and_named_starts() -> None:
     model = ExplorerModel.create()
     model.nudge_start(1, 0, ((-6.0, 6.0), (-3.0, 3.0)))

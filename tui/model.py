@@ -19,6 +19,7 @@ from optiscope.core.lessons.lesson import Lesson
 from optiscope.core.noise import GradientNoise
 from optiscope.core.optimizers import get_optimizer
 from optiscope.core.schedules import Schedule, parse_schedule
+from optiscope.core.session import MAX_OPTIMIZERS
 from optiscope.core.specs import OptimizerSetup, make_setup
 from optiscope.core.surfaces import Surface, get_surface
 from optiscope.core.surfaces.formula import surface_from_text
@@ -27,7 +28,8 @@ from optiscope.core.trajectory import Step, Trajectory
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 MARKERS = ("●", "▲", "■", "◆", "✚", "▼", "◇", "○")
 COLORS = ("#ff6b6b", "#4fc3f7", "#ffd54f", "#81c784", "#ce93d8", "#ffab40", "#7986cb", "#e0e0e0")
-MAX_RUNS = len(MARKERS)
+#: One marker and colour each; a saved session holds as many (core.session.MAX_OPTIMIZERS).
+MAX_RUNS = MAX_OPTIMIZERS
 INITIAL_HORIZON = 200
 HORIZON_CHUNK = 256
 MAX_HORIZON = 100_000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from ..errors import OptiscopeError
 from .base import Minimum, Surface
 from .bowls import Booth, LectureBowl, Matyas, RotatedBowl, RoundBowl
@@ -11,7 +13,15 @@ from .regression import Regression
 from .saddle import Saddle
 from .vee import Vee
 
-__all__ = ["SURFACES", "Minimum", "Surface", "get_surface", "surface_names"]
+__all__ = [
+    "SURFACES",
+    "Minimum",
+    "Surface",
+    "canonical_name",
+    "closest_name",
+    "get_surface",
+    "surface_names",
+]
 
 # Teaching order: conditioning on bowls first, then real data and noise, a saddle, curved
 # valleys, several minima, and finally many local minima.
@@ -66,11 +76,22 @@ def surface_names() -> list[str]:
     return list(SURFACES)
 
 
-def get_surface(name: str, **settings: object) -> Surface:
-    """The surface called ``name`` (case, ``_`` and spaces forgiven), built with ``settings``."""
+def canonical_name(name: str) -> str | None:
+    """The canonical name ``name`` refers to (case, ``_``, spaces and aliases forgiven), or None."""
     key = _normalise(name)
     key = _ALIASES.get(key, key)
-    cls = SURFACES.get(key)
-    if cls is None:
+    return key if key in SURFACES else None
+
+
+def closest_name(name: str) -> str | None:
+    """The canonical name nearest a mistyped ``name``, for a "did you mean" hint, or None."""
+    close = difflib.get_close_matches(_normalise(name), [*SURFACES, *_ALIASES], n=1)
+    return _ALIASES.get(close[0], close[0]) if close else None
+
+
+def get_surface(name: str, **settings: object) -> Surface:
+    """The surface called ``name`` (case, ``_`` and spaces forgiven), built with ``settings``."""
+    key = canonical_name(name)
+    if key is None:
         raise OptiscopeError(f"unknown surface {name!r} (surfaces: {', '.join(SURFACES)})")
-    return cls(**settings)
+    return SURFACES[key](**settings)

@@ -11,7 +11,6 @@ built-in surface through ``surface_from_text`` never loads it.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -22,7 +21,7 @@ import numpy as np
 from ..callspec import parse_call
 from ..errors import OptiscopeError
 from ..format import fmt
-from . import _ALIASES, SURFACES, _normalise, get_surface
+from . import SURFACES, canonical_name, closest_name, get_surface
 from .base import Array, ArrayLike, Minimum, Surface
 from .common import Box, as_pair
 
@@ -299,7 +298,7 @@ def surface_from_text(text: str, domain: str | Box | None = None) -> Surface:
     """
     box = parse_domain(domain) if isinstance(domain, str) else domain
     name_match = _SPEC_NAME.match(text)
-    key = _surface_key(name_match.group(1)) if name_match else None
+    key = canonical_name(name_match.group(1)) if name_match else None
     if key is not None:
         try:
             name, settings = parse_call(text, "surface")
@@ -320,19 +319,13 @@ def surface_from_text(text: str, domain: str | Box | None = None) -> Surface:
         raise OptiscopeError(_not_a_formula(text, name_match, exc)) from None
 
 
-def _surface_key(name: str) -> str | None:
-    key = _normalise(name)
-    key = _ALIASES.get(key, key)
-    return key if key in SURFACES else None
-
-
 def _not_a_formula(text: str, name_match: re.Match[str] | None, exc: OptiscopeError) -> str:
     from .formula_parser import NAMES
 
     if name_match is not None and name_match.group(1) not in NAMES:
         name = name_match.group(1)
-        close = difflib.get_close_matches(_normalise(name), [*SURFACES, *_ALIASES], n=1)
-        hint = f" (did you mean {_ALIASES.get(close[0], close[0])}?)" if close else ""
+        close = closest_name(name)
+        hint = f" (did you mean {close}?)" if close else ""
         return f"unknown surface {name!r}{hint} and not a formula: {exc}"
     return f"bad formula: {exc}"
 
