@@ -177,3 +177,31 @@ async def test_the_box_opens_on_the_current_formula_to_edit_it(tmp_path: Path) -
         await pilot.pause()
         assert app.screen.query_one("#formula-input", Input).value == "x**2 + 3*y**2"
         assert app.screen.query_one("#domain-input", Input).value == "-1,1,-2,2"
+
+
+async def test_a_formula_and_domain_typed_in_one_burst_land_in_their_own_boxes(
+    tmp_path: Path,
+) -> None:
+    """`F x*x+y*y Tab -1,1,-2,2 Enter` arriving at once (a fast typist over SSH, tmux
+    send-keys) acts as if typed slowly: Tab moves to the domain box before what follows it."""
+    from textual import events
+
+    app = _app(tmp_path, ["gd(lr=0.05)"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("F")
+        await pilot.pause()
+        names = {"*": "asterisk", "+": "plus", ",": "comma", "-": "minus"}
+        keys = [(names.get(c, c), c) for c in "x*x+y*y"] + [("tab", None)]
+        keys += [(names.get(c, c), c) for c in "-1,1,-2,2"] + [("enter", None)]
+        for key, char in keys:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # no idle wait between keys
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, FormulaScreen)
+        surface = app.model.surface
+        assert isinstance(surface, FormulaSurface)
+        assert surface.text == "x*x + y*y"
+        assert surface.domain == ((-1.0, 1.0), (-2.0, 2.0))

@@ -149,7 +149,12 @@ def test_keys_in_the_browser_step_the_explorer(served: Served, browser: Any) -> 
     start = page.locator("#start")
     if start.is_visible():
         start.click()
-    page.wait_for_selector("body.-first-byte", timeout=DRAW_SECONDS * 1000)
+    try:
+        page.wait_for_selector("body.-first-byte", timeout=DRAW_SECONDS * 1000)
+    except Exception as exc:  # playwright's TimeoutError: say what the server printed
+        pytest.fail(
+            f"the explorer never drew in the page ({exc}); the server said: {served.output()}"
+        )
     page.focus("textarea.xterm-helper-textarea")
 
     width, height = VIEWPORT["width"], VIEWPORT["height"]

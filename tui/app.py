@@ -27,10 +27,10 @@ from optiscope.core.session import View
 from optiscope.core.surfaces.formula import FormulaSurface
 
 from .app_files import FilesAndSessions
+from .app_maps import ConvergenceMaps
 from .autorun import AutoRun
 from .bindings import COMMANDS, bindings
 from .key_order import InOrderKeysMixin
-from .map_view import map_setup, next_metric
 from .model import MAX_HORIZON, ExplorerModel
 from .preferences import Preferences
 from .screens.add_optimizer import AddOptimizerScreen
@@ -61,7 +61,7 @@ class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#plot"
 
 
-class OptiscopeApp(FilesAndSessions, InOrderKeysMixin):
+class OptiscopeApp(FilesAndSessions, ConvergenceMaps, InOrderKeysMixin):
     """optiscope's explorer. ``export_dir`` receives exports, screenshots and sessions."""
 
     TITLE = "optiscope"
@@ -466,55 +466,6 @@ class OptiscopeApp(FilesAndSessions, InOrderKeysMixin):
             (x0, x1), (y0, y1) = surface.domain
             formula, domain = surface.text, ",".join(fmt(v) for v in (x0, x1, y0, y1))
         self.push_screen(FormulaScreen(self.apply_surface_text, formula, domain))
-
-    # -- convergence maps ------------------------------------------------------------------
-    @property
-    def map_plot(self) -> MapPlot:
-        return self.query_one(MapPlot)
-
-    def action_map_view(self) -> None:
-        self._show_map(not self.map_plot.display)
-
-    def action_map_metric(self) -> None:
-        mp = self.map_plot
-        mp.set_metric(next_metric(mp.metric))
-        self._show_map(True)
-
-    def action_map_difference(self) -> None:
-        mp = self.map_plot
-        if not mp.compare and len(self.model.runs) < 2:
-            self.notify(
-                "The difference view compares the focused optimizer with the next one: "
-                "add a second optimizer with a.",
-                severity="warning",
-                timeout=4,
-            )
-            return
-        mp.compare = not mp.compare
-        self._show_map(True)
-
-    def _show_map(self, shown: bool) -> None:
-        """The map in the contour plot's place (showing it hides the loss plot too)."""
-        mp = self.map_plot
-        if shown:
-            window = self.plot.window  # read while the contour plot still has its size
-            self.query_one(LossPlot).display = False
-            self.plot.display = False
-            mp.display = True
-            mp.show_setup(map_setup(self.model, window, mp.compare), retry=True)
-            self.screen_stack[0].set_focus(mp)
-        elif mp.display:
-            mp.cancel()
-            mp.display = False
-            self.plot.display = True
-            self.screen_stack[0].set_focus(self.plot)
-            self.refresh_cursor()
-
-    def _sync_map(self) -> None:
-        """After a setup or view change: the map recomputes if what it shows changed."""
-        for mp in self.query(MapPlot):  # none while composing
-            if mp.display:
-                mp.show_setup(map_setup(self.model, self.plot.window, mp.compare))
 
     # -- lessons ---------------------------------------------------------------------------
     def action_pick_lesson(self) -> None:

@@ -7,7 +7,8 @@ binding has moved the focus: ``f Tab 0.5`` typed at once puts 0.5 in the wrong b
 
 The explorer runs bindings in the app's own task, in arrival order, whenever the focused
 widget would not consume the key itself: printable keys still go to a focused text box
-as typing, everything else is looked up in the binding chain first.
+as typing, everything else is looked up in the binding chain first. Dialogs get the same
+while a one-line box has the focus (``F x*x Tab -1,1,-2,2 Enter`` fills both boxes).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import App
 from textual.widget import Widget
+from textual.widgets import Input
 
 
 class InOrderKeysMixin(App[None]):
@@ -33,9 +35,14 @@ class InOrderKeysMixin(App[None]):
         await super().on_event(event)
 
     def _binds_in_arrival_order(self, event: events.Key) -> bool:
-        if self.screen is not self.screen_stack[0] or self.screen.maximized is not None:
-            return False  # dialogs keep Textual's own routing
+        if self.screen.maximized is not None:
+            return False
         focused = self.focused
         if focused is None or isinstance(focused, self.passive_widgets):
             return True
+        if self.screen is not self.screen_stack[0] and not isinstance(focused, Input):
+            # In a dialog only a one-line box is safe: every key it handles is typing or one
+            # of its own bindings. A TextArea or a list may act on Enter or Tab in its key
+            # handler, which a binding of the dialog's must not pre-empt.
+            return False
         return not event.is_printable
