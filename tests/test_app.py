@@ -506,3 +506,53 @@ def test_each_key_group_is_one_block_so_help_shows_each_heading_once() -> None:
     groups = [c.group for c in COMMANDS]
     blocks = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
     assert len(blocks) == len(set(blocks)), blocks
+
+
+async def test_at_80_columns_the_column_keys_bring_the_hidden_step_geometry_into_view(
+    tmp_path: Path,
+) -> None:
+    """RMSprop's table at 80x24 hides ‖Δ‖ ∠ behind ›: > shows it (with its numbers), < goes
+    back."""
+    import math
+
+    app = make_app(tmp_path, optimizer_specs=["rmsprop"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        table = app.table
+        assert "‖Δ‖" not in table.render_line(0).text
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert "‖Δ‖ ∠" in table.render_line(0).text and table.scroll_x > 0
+        step = app.model.focused_run.trajectory[3]
+        moved = math.dist(step.params, app.model.focused_run.trajectory[4].params)
+        lines = [table.render_line(y).text for y in range(1, table.size.height)]
+        assert any(line.rstrip().endswith(f"{moved:.4g}") for line in lines), lines
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert table.scroll_x == 0 and "loss" in table.render_line(0).text
+
+
+async def test_keys_never_reach_a_control_the_lesson_has_hidden(tmp_path: Path) -> None:
+    """80x24: the surface list keeps the focus when a lesson takes the controls' place. Up
+    then opened the hidden list, Page Up crashed Textual's option list (no room to page) and
+    n went to it as a search: a key storm found it. The keys go to the explorer instead."""
+    from textual.widgets import Select
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        select = app.query_one("#surface-select", Select)
+        select.focus()
+        await pilot.pause()
+        app.load_lesson(get_lesson("zigzag"))
+        await pilot.pause()
+        # Textual leaves the focus on a list in the hidden pane.
+        assert isinstance(app.focused, Select) and not app.query_one(ControlsPane).display
+        await pilot.press("up", "pageup", "n", "n")
+        assert app.is_running
+        assert app.model.cursor == 2
+        assert not select.expanded

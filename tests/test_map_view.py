@@ -258,6 +258,30 @@ async def test_escape_cancels_the_computation_and_draws_no_result() -> None:
         assert "cancelled" in panel_text(mp)
 
 
+async def test_a_map_cancelled_before_its_thread_starts_does_not_swallow_escape() -> None:
+    """m then m (or a setup change) within one tick cancels a worker whose task never ran:
+    Textual leaves it RUNNING. Escape must still reach the plot afterwards (a key storm
+    found it stuck: every Escape "cancelled" that worker again)."""
+    app = app_for(f"gd(lr={LR})")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        mp = app.map_plot
+        mp.steps = 1_000_000
+        await pilot.press("m")
+        await pilot.pause(0.2)
+        assert mp.computing
+        app.action_zoom(0.8)  # a new window: a new worker, its task not yet run ...
+        app.action_map_view()  # ... and the map hidden (cancelling it) in the same tick
+        await pilot.pause()
+        assert not mp.display and not mp.computing
+        app.screen.set_focus(app.query_one("#start-x").query_one("Input"))
+        await pilot.pause()
+        await pilot.press("escape")
+        assert app.focused is app.plot
+        await pilot.press("n")
+        assert app.model.cursor == 1
+
+
 async def test_pressing_m_again_cancels_and_brings_the_contours_back() -> None:
     app = app_for(f"gd(lr={LR})")
     async with app.run_test(size=(120, 40)) as pilot:

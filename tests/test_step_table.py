@@ -61,7 +61,9 @@ class HostApp(App[None]):
 
 
 def _lines(table: StepTable) -> list[str]:
-    return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
+    """The visible lines, without the ‹ that marks columns scrolled off to the left."""
+    height = table.scrollable_content_region.height
+    return [table.render_line(y).text.replace("‹", " ") for y in range(height)]
 
 
 def _cursor_line(table: StepTable) -> tuple[int, str]:
@@ -147,6 +149,34 @@ async def test_columns_past_the_right_edge_scroll_into_view_with_t_frozen() -> N
             *_geometry_cells(traj[3]),
         ]
         assert table.render_line(0).text.split()[-4:] == ["Δw", "Δb", "‖Δ‖", "∠−∇f"]
+
+
+async def test_column_keys_page_through_every_column_whole_and_mark_hidden_ones() -> None:
+    """scroll_columns (keys < and >) moves by whole columns: each header comes into view in
+    order, ‹ and › say which side hides columns, and each end stops it."""
+    traj = _run("adam", 50)
+    async with HostApp(traj).run_test(size=(80, 20)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.set_cursor(3)
+        await pilot.pause()
+        header = table.render_line(0).text
+        assert "‹" not in header and header.rstrip().endswith("›")
+        views = [header]
+        while table.scroll_columns(1):
+            await pilot.pause()
+            views.append(table.render_line(0).text)
+            assert views[-1].startswith("    t‹"), views[-1]
+        assert len(views) >= 3
+        for name in table.headers:  # every column came into view at some press
+            assert any(f" {name} " in f"{view.replace('‹', ' ')} " for view in views), name
+        words = _cursor_line(table)[1].replace("‹", " ").split()
+        assert words[-2:] == _geometry_cells(traj[3])
+        steps_back = 0
+        while table.scroll_columns(-1):
+            steps_back += 1
+            await pilot.pause()
+        assert steps_back >= 2 and table.scroll_x == 0
+        assert "‹" not in table.render_line(0).text
 
 
 async def test_jumping_to_row_5000_of_10000_scrolls_it_into_view() -> None:

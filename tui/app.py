@@ -451,6 +451,9 @@ class OptiscopeApp(FilesAndSessions, ConvergenceMaps, InOrderKeysMixin):
             timeout=3,
         )
 
+    def action_table_columns(self, delta: int) -> None:
+        self.table.scroll_columns(delta)
+
     async def action_edit_form(self) -> None:
         screen = self.screen_stack[0]
         screen.remove_class("-hide-controls", "-lesson")
@@ -517,6 +520,17 @@ class OptiscopeApp(FilesAndSessions, ConvergenceMaps, InOrderKeysMixin):
                 screen.set_focus(self.plot)
         else:
             screen.toggle_class("-hide-controls")
+
+    def refocus_if_hidden(self) -> None:
+        """A key must not reach a widget in a pane hidden since (say, a surface dropdown left
+        open when a lesson took the controls' place): it would act unseen, and an open
+        dropdown with no room fails on Page Up. The plot takes the keys instead."""
+        screen = self.screen_stack[0]
+        focused = screen.focused
+        if self.screen is not screen or focused is None or focused is self.plot:
+            return
+        if not all(node.display for node in focused.ancestors_with_self if node is not screen):
+            screen.set_focus(self.plot)
 
     def action_focus_plot(self) -> None:
         if self.map_plot.cancel():

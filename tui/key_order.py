@@ -25,14 +25,15 @@ class InOrderKeysMixin(App[None]):
     passive_widgets: tuple[type[Widget], ...] = ()
 
     async def on_event(self, event: events.Event) -> None:
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self._binds_in_arrival_order(event)
-            and await self._check_bindings(event.key)
-        ):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.refocus_if_hidden()
+            if self._binds_in_arrival_order(event) and await self._check_bindings(event.key):
+                return
         await super().on_event(event)
+
+    def refocus_if_hidden(self) -> None:
+        """Called before each key: move the focus off a widget whose pane has been hidden
+        since it was focused (the app knows where focus belongs)."""
 
     def _binds_in_arrival_order(self, event: events.Key) -> bool:
         if self.screen.maximized is not None:

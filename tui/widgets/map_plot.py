@@ -153,9 +153,14 @@ class MapPlot(LayeredPlot, can_focus=True):
 
     @property
     def computing(self) -> bool:
-        return self._worker is not None and self._worker.state in (
-            WorkerState.PENDING,
-            WorkerState.RUNNING,
+        # A worker cancelled before its task first ran never leaves RUNNING (Textual sets
+        # CANCELLED only inside the task), so "cancelled" is read from the worker itself:
+        # otherwise Escape, which cancels a running map first, would be swallowed for good.
+        worker = self._worker
+        return (
+            worker is not None
+            and not worker.is_cancelled
+            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
         )
 
     @property

@@ -289,6 +289,26 @@ class StepTable(ScrollView, can_focus=True):
         self.scroll_to(y=target * per, animate=False, force=True)
         return True
 
+    def scroll_columns(self, delta: int) -> bool:
+        """Scroll the columns right of t sideways by ``delta`` whole columns (keys < and >);
+        False if that end is already in view."""
+        x = round(self.scroll_x)
+        limit = max(0, self._frozen_width + self._scroll_width - self._content_width())
+        edges = sorted({min(edge, limit) for edge in self._column_starts()})
+        ahead = [e for e in edges if e > x] if delta > 0 else [e for e in edges if e < x][::-1]
+        if not ahead:
+            return False
+        self.scroll_to(x=ahead[min(abs(delta), len(ahead)) - 1], animate=False, force=True)
+        return True
+
+    def _column_starts(self) -> list[int]:
+        """Where each column right of t begins in the scrolling part."""
+        starts, edge = [], 0
+        for i, width in enumerate(self._widths[1:]):
+            starts.append(edge + (GAP if i else 0))
+            edge = starts[-1] + width
+        return starts
+
     def _refresh_row(self, k: int) -> None:
         per = self._per_row
         for line in range(k * per, k * per + per):
@@ -429,6 +449,14 @@ class StepTable(ScrollView, can_focus=True):
         room = max(0, width - frozen.cell_length)
         # Show whole cells only: a number cut at the edge ("4.55" of 4.55e-04) would lie.
         start, stop = self._whole_cells(scroll_x, scroll_x + room)
+        if start > 0 and frozen.cell_length == self._frozen_width and GAP:
+            # Columns hidden on the left: the gap after t says so, as › does on the right.
+            frozen = Strip.join(
+                [
+                    frozen.crop(0, self._frozen_width - 1),
+                    Strip([Segment("‹", style + styles["marker"])], 1),
+                ]
+            )
         visible = rest.crop(start, stop) if stop > start else Strip([], 0)
         lead = Strip([Segment(" " * (start - scroll_x), style)], start - scroll_x)
         line = Strip.join([frozen, lead, visible])
