@@ -89,7 +89,7 @@ async def test_enter_saves_a_file_that_loads_back_to_the_same_session(tmp_path: 
         assert saved == session_from_model(app.model, app.current_view())
         assert saved.cursor == 2
         assert saved.view.loss_view is True
-        assert saved.view.table_layout == app.table.layout != "auto"
+        assert saved.view.table_layout == app.table.requested_layout != "auto"
 
 
 async def test_saving_over_a_file_asks_once_more(tmp_path: Path) -> None:
@@ -205,7 +205,7 @@ async def test_a_sessions_view_is_applied_at_start(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.query_one(LossPlot).display is True
-        assert app.table.layout == "wide"
+        assert app.table.requested_layout == "wide"
         assert app.plot.zoomed_view == ((-2.0, 2.0), (-3.0, 1.0))
         assert app.current_view() == view
 
@@ -224,7 +224,7 @@ async def test_preferences_set_the_theme_and_default_view(
         await pilot.pause()
         assert app.theme == "nord"
         assert app.query_one(LossPlot).display is True
-        assert app.table.layout == "stacked"
+        assert app.table.requested_layout == "stacked"
         assert not app.screen.has_class("-spark")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult, SystemCommand
@@ -550,13 +550,13 @@ class OptiscopeApp(FilesAndSessions, ConvergenceMaps, InOrderKeysMixin):
         self.push_screen(HighDimScreen())
 
     # -- command palette -------------------------------------------------------------------
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for lesson in LESSONS:
             yield SystemCommand(
                 f"Lesson {lesson.number}: {lesson.title}",
                 lesson.question,
-                lambda lesson=lesson: self.load_lesson(lesson),  # type: ignore[misc]
+                lambda lesson=lesson: self.load_lesson(lesson),
             )
         yield SystemCommand(
             "Save the current view as my default",

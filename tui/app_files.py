@@ -15,6 +15,9 @@ import json
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App
 
 from optiscope.core import session_file
 from optiscope.core.errors import OptiscopeError
@@ -29,12 +32,38 @@ from .screens.session import SessionActions, SessionScreen
 from .session_io import model_from_session, session_from_model
 from .widgets.loss_plot import LossPlot
 
+if TYPE_CHECKING:
+    from optiscope.core.lessons.lesson import Lesson
 
-class FilesAndSessions:
+    from .model import ExplorerModel
+    from .widgets.plot_canvas import ContourPlot
+    from .widgets.step_table import StepTable
+
+
+class FilesAndSessions(App[None]):
     """Export (E), screenshot (P), save, load and share the setup (w), preferences.
 
     A mixin of OptiscopeApp: it uses the app's model, plot, table and lesson pane.
     """
+
+    if TYPE_CHECKING:  # what it uses of OptiscopeApp
+        model: ExplorerModel
+        lesson: Lesson | None
+        export_dir: Path
+        served: bool
+        preferences: Preferences | None
+        spark_wanted: bool | None
+        _initial_view: View | None
+        _reported_divergence: set[int]
+
+        @property
+        def plot(self) -> ContourPlot: ...
+        @property
+        def table(self) -> StepTable: ...
+        def refresh_all(self) -> None: ...
+        def action_loss_view(self) -> None: ...
+        def _show_lesson(self, lesson: Lesson) -> None: ...
+        def _stop(self) -> None: ...
 
     # -- preferences -----------------------------------------------------------------------
     def _apply_preferences(self) -> None:
@@ -65,7 +94,7 @@ class FilesAndSessions:
             theme=self.theme,
             view="loss" if loss_shown else "contours",
             sparklines=spark,
-            table_layout=self.table.layout,
+            table_layout=self.table.requested_layout,
         )
         if self._save_preferences(prefs):
             self.notify(f"saved as your default view in {preferences_path()}", timeout=4)
@@ -81,7 +110,7 @@ class FilesAndSessions:
 
     # -- sessions --------------------------------------------------------------------------
     def current_view(self) -> View:
-        table_layout = self.table.layout
+        table_layout = self.table.requested_layout
         return View(
             window=self.plot.zoomed_view,
             equal_aspect=self.plot.equal_aspect,
@@ -212,7 +241,9 @@ class FilesAndSessions:
             return
         self.notify(f"exported {csv_path.name} and {json_path.name}")
 
-    def action_screenshot(self) -> None:
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """P: an SVG of the screen, always in the export folder. Textual's filename and path
+        arguments are accepted and not used: served, no caller may pick a server path."""
         name = f"optiscope-{time.strftime('%Y%m%d-%H%M%S')}.svg"
         try:
             path = self.save_screenshot(filename=name, path=str(self.export_dir))

@@ -7,13 +7,28 @@ it shows, what it compares, and keeping it in step with the setup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
 from .map_view import map_setup, next_metric
 from .widgets.loss_plot import LossPlot
 from .widgets.map_plot import MapPlot
 
+if TYPE_CHECKING:
+    from .model import ExplorerModel
+    from .widgets.plot_canvas import ContourPlot
 
-class ConvergenceMaps:
+
+class ConvergenceMaps(App[None]):
     """Keys m (show or hide), M (next metric) and b (focused optimizer against the next)."""
+
+    if TYPE_CHECKING:  # what it uses of OptiscopeApp
+        model: ExplorerModel
+
+        @property
+        def plot(self) -> ContourPlot: ...
+        def refresh_cursor(self) -> None: ...
 
     @property
     def map_plot(self) -> MapPlot:

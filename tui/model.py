@@ -174,8 +174,8 @@ class ExplorerModel:
         self._resolve_all()
 
     def set_surface_setting(self, name: str, value: object) -> None:
-        settings = dict(self.surface.settings)
-        settings[name] = value
+        # The surface checks and converts the value (text from a box included) itself.
+        settings: dict[str, object] = {**self.surface.settings, name: value}
         surface = get_surface(self.surface.name, **settings)
         starts_changed = surface.starts != self.surface.starts
         self.surface = surface

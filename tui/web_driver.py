@@ -31,7 +31,8 @@ class WholePacketWebDriver(WebDriver):
     ) -> None:
         super().__init__(app, debug=debug, mouse=mouse, size=size)
         self._packet_lock = threading.Lock()
-        self._write = self._write_packet
+        # WebDriver types _write as the partial it makes; any bytes -> None callable serves.
+        self._write = self._write_packet  # type: ignore[assignment]
 
     def _write_packet(self, packet: bytes) -> None:
         view = memoryview(packet)

@@ -18,6 +18,7 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
@@ -36,7 +37,7 @@ MAX_STEPS = 20_000
 DEFAULT_STEPS = 1_000
 
 
-def add_highdim_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_highdim_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "highdim",
         help="optimizers on an N-dimensional quadratic or logistic regression (and the basis)",

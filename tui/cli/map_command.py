@@ -15,7 +15,7 @@ import math
 import re
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.map_diff import MapDifference, difference
@@ -35,7 +35,7 @@ DEFAULT_GRID = "60x30"
 PROGRESS_AFTER = 1.0
 
 
-def add_map_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_map_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "map",
         help="run an optimizer from every cell of a grid of starts: which minimum, how fast",

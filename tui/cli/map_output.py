@@ -93,8 +93,8 @@ def render_map(shown: ConvergenceMap | MapDifference, metric: Metric, in_colour:
     else:
         console.print(f"{base.setup.spec()}: {base.steps} steps from {where}")
     console.print(Text(classes.title, "bold"))
-    for line in heatmap(classes, base):
-        console.print(line)
+    for row in heatmap(classes, base):
+        console.print(row)
     console.print(legend(classes))
     if isinstance(shown, MapDifference):
         console.print(shown.headline())

@@ -270,8 +270,9 @@ class ControlsPane(VerticalScroll):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         if event.select.id == "surface-select" and event.value == TYPE_FORMULA:
-            with event.select.prevent(Select.Changed):
-                event.select.value = self.model.surface.name
+            surfaces = cast("Select[str]", event.select)
+            with surfaces.prevent(Select.Changed):
+                surfaces.value = self.model.surface.name
             self.explorer.action_formula()
         elif event.select.id == "surface-select" and event.value != self.model.surface.name:
             self.explorer.apply_surface(str(event.value))

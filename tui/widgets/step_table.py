@@ -141,8 +141,9 @@ class StepTable(ScrollView, can_focus=True):
         return [c.header for c in self._columns]
 
     @property
-    def layout(self) -> Layout:
-        """What was asked for: ``auto``, ``wide`` or ``stacked``."""
+    def requested_layout(self) -> Layout:
+        """What was asked for: ``auto``, ``wide`` or ``stacked`` (not ``layout``: that name is
+        Textual's, for how a container arranges its children)."""
         return self._layout
 
     @property
