@@ -2,7 +2,7 @@
 
 Everything drawn inside the plot canvas (contours, paths, markers) goes through this module,
 so it lands in the very cell and braille dot where plotext 5.3.2 would have put it; the
-oracle test in tests/test_plot_canvas.py compares the two cell by cell. The rules, from
+oracle test in tests/test_plot_canvas_drawing.py compares the two cell by cell. The rules, from
 plotext's ``_utility.py``:
 
 * ``get_matrix_data``: a value v becomes ``floor(round8(0.5 + (bins-1)·(v-lo)/(hi-lo)))``
