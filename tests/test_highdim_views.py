@@ -1,13 +1,11 @@
 """The N-dimensional view data: plane projections, top-k bars, loss curves.
 
 References are independent of the code under test: closed forms, NumPy's own sorting.
-Also checks that the N-dimensional core loads no terminal library.
+(That the N-dimensional core loads no terminal library is checked for all of core in
+test_packaging.)
 """
 
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -141,14 +139,3 @@ def test_loss_curves_and_steps_to_tolerance() -> None:
     hit = steps_to_tolerance(runs[0], 1e-6)
     loss = runs[0].column("loss")
     assert hit is not None and loss[hit] <= 1e-6 * loss[0] < loss[hit - 1]
-
-
-def test_the_highdim_core_loads_no_terminal_library() -> None:
-    code = (
-        "import sys, optiscope.core.highdim.problems, optiscope.core.highdim.run, "
-        "optiscope.core.highdim.views, optiscope.core.highdim.basis\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'textual', 'rich', 'plotext', 'textual_plotext', 'torch'})))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
