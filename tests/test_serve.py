@@ -253,3 +253,26 @@ def test_a_page_from_another_site_cannot_open_a_session() -> None:
         assert asyncio.run(status({"Origin": own})) == 101
     finally:
         assert stop(process, signal.SIGINT) == 0
+
+
+@pytest.mark.timeout(60)
+def test_the_page_loads_nothing_from_another_site() -> None:
+    """Every script, stylesheet and image of the page comes from this server: a classroom
+    behind a firewall gets the explorer at once, and no third party learns who opened it."""
+    import urllib.request
+
+    port = free_port()
+    process, lines = start_server(["--port", str(port)])
+    try:
+        wait_for_line(lines, r"serving the explorer on", 30)
+        own = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(own, timeout=10) as response:
+            page = response.read().decode()
+    finally:
+        assert stop(process, signal.SIGINT) == 0
+    assert "<script" in page and "xterm.css" in page  # the page itself is still there
+    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", page)
+    urls += re.findall(r"@import\s+(?:url\()?[\"']?([^\"')\s;]+)", page)
+    assert urls
+    foreign = [u for u in urls if re.match(r"(?:[a-z]+:)?//", u) and not u.startswith(own)]
+    assert foreign == [], foreign

@@ -5,16 +5,21 @@ one printed line instead of a banner and a log; the page's websocket goes back t
 the browser used (a server bound to 0.0.0.0 would otherwise send browsers to 0.0.0.0); and
 Ctrl+C closes every open session and waits for its app process to end before the event loop
 closes, so stopping leaves no process behind and prints no traceback; and files the app offers
-are relayed by ``web_downloads`` (the stock relay cancels a download after a 4 s pause).
+are relayed by ``web_downloads`` (the stock relay cancels a download after a 4 s pause); and
+the page asks no other site for anything (the stock one loads its font from Google).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
+from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp_jinja2
+import jinja2
 from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
@@ -29,6 +34,24 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 SHUTDOWN_SECONDS = 5.0
 #: How long a session's app gets to quit once asked before it is killed.
 QUIT_SECONDS = 3.0
+
+
+#: The stock page's stylesheet link to Google Fonts.
+THIRD_PARTY_FONTS = re.compile(r"<link\b[^>]*fonts\.googleapis\.com[^>]*>", re.DOTALL)
+
+
+class LocalPageLoader(jinja2.FileSystemLoader):
+    """textual-serve's page without its Google Fonts stylesheet.
+
+    That stylesheet blocks the page until it loads: behind a firewall that drops the request
+    (a school network) the explorer stays blank for as long as the browser waits, and every
+    visit tells Google who opened it. The page already names local fallbacks (Menlo, the
+    browser's monospace); the terminal draws with Roboto Mono only where it is installed.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        source, filename, uptodate = super().get_source(environment, template)
+        return THIRD_PARTY_FONTS.sub("", source), filename, uptodate
 
 
 class OptiscopeServer(Server):
@@ -58,6 +81,11 @@ class OptiscopeServer(Server):
             print=self._announce,  # called once the socket listens, not before
             shutdown_timeout=SHUTDOWN_SECONDS,
         )
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        aiohttp_jinja2.setup(app, loader=LocalPageLoader(self.templates_path))
+        return app
 
     async def on_startup(self, app: web.Application) -> None:
         """Nothing to print yet: the socket is not listening until ``_announce``."""
