@@ -201,3 +201,15 @@ def test_logistic_minimum_is_a_true_minimum() -> None:
 def test_logistic_rejects_bad_settings(kwargs: dict[str, object]) -> None:
     with pytest.raises(OptiscopeError):
         LogisticRegression(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "problem", [Quadratic(30, 100.0, True, 1), LogisticRegression(150, 7, 1)], ids=repr
+)
+def test_a_problem_reads_as_the_call_that_builds_it(problem) -> None:  # type: ignore[no-untyped-def]
+    text = repr(problem)
+    assert text.startswith(f"{type(problem).__name__}(") and "object at" not in text
+    for key, value in problem.settings.items():
+        assert f"{key}={value!r}" in text
+    again = type(problem)(**problem.settings)
+    np.testing.assert_array_equal(again.x0, problem.x0)

@@ -121,6 +121,11 @@ class Problem(ABC):
 
         return plane
 
+    def __repr__(self) -> str:
+        """The problem as it was built (readable in test ids and tracebacks)."""
+        settings = ", ".join(f"{key}={value!r}" for key, value in self.settings.items())
+        return f"{type(self).__name__}({settings})"
+
     def describe(self) -> dict[str, Any]:
         """Plain data for JSON output and the view's header."""
         return {
