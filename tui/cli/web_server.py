@@ -1,12 +1,15 @@
 """textual-serve's Server as ``optiscope serve`` runs it.
 
 Imported only by ``optiscope serve`` (aiohttp is slow to import). Changes to the stock server:
-one printed line instead of a banner and a log; the page's websocket goes back to the address
-the browser used (a server bound to 0.0.0.0 would otherwise send browsers to 0.0.0.0); and
-Ctrl+C closes every open session and waits for its app process to end before the event loop
-closes, so stopping leaves no process behind and prints no traceback; and files the app offers
-are relayed by ``web_downloads`` (the stock relay cancels a download after a 4 s pause); and
-the page asks no other site for anything (the stock one loads its font from Google).
+
+- one printed line instead of a banner and a log;
+- the page's websocket goes back to the address the browser used (a server bound to 0.0.0.0
+  would otherwise send browsers to 0.0.0.0), and only from the page's own origin;
+- Ctrl+C closes every open session and waits for its app process to end before the event
+  loop closes, so stopping leaves no process behind and prints no traceback;
+- files the app offers are relayed by ``web_downloads`` (the stock relay cancels a download
+  after a 4 s pause);
+- the page asks no other site for anything (the stock one loads its font from Google).
 """
 
 from __future__ import annotations

@@ -470,14 +470,11 @@ class StepTable(ScrollView, can_focus=True):
     def _whole_cells(self, left: int, right: int) -> tuple[int, int]:
         """The span of the scrolling part, within [left, right), that holds whole columns."""
         start = stop = None
-        edge = 0
-        for i, width in enumerate(self._widths[1:]):
-            begin = edge + (GAP if i else 0)
+        for begin, width in zip(self._column_starts(), self._widths[1:], strict=True):
             end = begin + width
             if begin >= left and end <= right - (2 if end < self._scroll_width else 0):
                 start = begin if start is None else start
                 stop = end
-            edge = end
         if start is None or stop is None:
             return left, left
         return start, stop
