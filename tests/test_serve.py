@@ -20,6 +20,7 @@ from optiscope.core import session_file
 from optiscope.core.session_spec import from_spec
 from optiscope.tui.app import OptiscopeApp
 from optiscope.tui.cli import launch
+from optiscope.tui.cli.host_guard import HostGuard, host_name
 from optiscope.tui.cli.main import build_parser, join_signed_values, main
 from optiscope.tui.cli.run_command import resolve_setup
 from optiscope.tui.cli.serve_command import is_loopback, session_command
@@ -83,6 +84,9 @@ def test_a_lesson_is_passed_on_by_its_id() -> None:
         (["--host", "0.0.0.0"], "--public"),
         (["--host", "example.org"], "--public"),
         (["--port", "70000"], "port"),
+        (["--host", "0.0.0.0", "--public"], "--allow-host"),
+        (["--allow-host", "evil.example:80"], "without a port"),
+        (["--allow-host", "http://evil.example"], "host name or address"),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2_before_serving(
@@ -101,6 +105,31 @@ def test_bad_options_are_one_line_and_exit_2_before_serving(
 )  # fmt: skip
 def test_only_loopback_addresses_need_no_flag(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [("127.0.0.1:8000", "127.0.0.1"), ("[::1]:80", "::1"), ("LocalHost.", "localhost"),
+     ("[0:0:0:0:0:0:0:1]", "::1"), ("a.b:1:2", ""), ("Class.Example.org:443", "class.example.org")],
+)  # fmt: skip
+def test_host_headers_are_compared_by_their_canonical_name(header: str, name: str) -> None:
+    assert host_name(header) == name
+
+
+def test_a_loopback_server_serves_literal_loopback_addresses_and_localhost_only() -> None:
+    guard = HostGuard.serving("127.0.0.1")
+    for served in ["127.0.0.1:8000", "127.9.9.9", "localhost:1", "[::1]:8000", "LOCALHOST"]:
+        assert guard.refusal(served) is None, served
+    for refused in [*REBINDING_NAMES, "evil.example:80", "", "2130706433"]:
+        assert guard.refusal(refused) is not None, refused
+
+
+def test_a_public_server_serves_its_listed_names_and_its_own_address() -> None:
+    guard = HostGuard.serving("192.168.1.5", ["class.example.org"])
+    for served in ["192.168.1.5:8000", "class.example.org", "localhost"]:
+        assert guard.refusal(served) is None, served
+    for refused in ["192.168.1.6", "evil.example", "class.example.org.evil.example"]:
+        assert guard.refusal(refused) is not None, refused
 
 
 # -- the served app: files only in its temporary folder -----------------------------------------
@@ -199,7 +228,9 @@ def test_serve_prints_its_url_and_stops_cleanly_on_ctrl_c() -> None:
 @pytest.mark.timeout(60)
 def test_public_host_prints_a_one_line_warning() -> None:
     port = free_port()
-    process, lines = start_server(["--host", "0.0.0.0", "--public", "--port", str(port)])
+    process, lines = start_server(
+        ["--host", "0.0.0.0", "--public", "--allow-host", "class.example.org", "--port", str(port)]
+    )
     try:
         warning = wait_for_line(lines, r"warning", 30)
         assert re.fullmatch(
@@ -223,16 +254,13 @@ def test_serve_is_listed_in_the_help() -> None:
     assert "serve" in out and "--served" not in out
 
 
-@pytest.mark.timeout(60)
-def test_a_page_from_another_site_cannot_open_a_session() -> None:
+def _ws_status(port: int, headers: dict[str, str]) -> int:
+    """101 when a session opened with these headers, else the refusal's HTTP status."""
     import asyncio
 
     import aiohttp
 
-    port = free_port()
-    process, lines = start_server(["--port", str(port)])
-
-    async def status(headers: dict[str, str]) -> int:
+    async def status() -> int:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as client:
             try:
                 async with client.ws_connect(
@@ -243,14 +271,78 @@ def test_a_page_from_another_site_cannot_open_a_session() -> None:
             except aiohttp.WSServerHandshakeError as exc:
                 return exc.status
 
+    return asyncio.run(status())
+
+
+def _page_status(port: int, host: str) -> int:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.timeout(60)
+def test_a_page_from_another_site_cannot_open_a_session() -> None:
+    port = free_port()
+    process, lines = start_server(["--port", str(port)])
     try:
         wait_for_line(lines, r"serving the explorer on", 30)
         own = f"http://127.0.0.1:{port}"
-        assert asyncio.run(status({"Origin": "http://evil.example"})) == 403
-        assert asyncio.run(status({"Origin": own, "Host": f"evil.example:{port}"})) == 403
+        assert _ws_status(port, {"Origin": "http://evil.example"}) == 403
+        assert _ws_status(port, {"Origin": own, "Host": f"evil.example:{port}"}) == 403
         rebound = f"evil.example:{port}"  # DNS rebinding: the site's name, our address
-        assert asyncio.run(status({"Origin": f"http://{rebound}", "Host": rebound})) == 403
-        assert asyncio.run(status({"Origin": own})) == 101
+        assert _ws_status(port, {"Origin": f"http://{rebound}", "Host": rebound}) == 403
+        assert _ws_status(port, {"Origin": own}) == 101
+    finally:
+        assert stop(process, signal.SIGINT) == 0
+
+
+#: Names a rebinding attacker can make resolve to 127.0.0.1: they look like loopback
+#: addresses but are domains (127.0.0.1.nip.io resolves to 127.0.0.1 on the public DNS).
+REBINDING_NAMES = ["127.evil.example", "127.0.0.1.nip.io", "localhost.evil.example", "0x7f000001"]
+
+
+@pytest.mark.timeout(90)
+def test_a_rebound_name_that_looks_like_loopback_gets_neither_page_nor_session() -> None:
+    port = free_port()
+    process, lines = start_server(["--port", str(port)])
+    try:
+        wait_for_line(lines, r"serving the explorer on", 30)
+        for name in REBINDING_NAMES:
+            host = f"{name}:{port}"
+            assert _ws_status(port, {"Origin": f"http://{host}", "Host": host}) == 403, name
+            assert _page_status(port, host) == 403, name
+        for name in ["127.0.0.1", "localhost", "127.0.0.2", "[::1]"]:
+            host = f"{name}:{port}"
+            assert _ws_status(port, {"Origin": f"http://{host}", "Host": host}) == 101, name
+            assert _page_status(port, host) == 200, name
+    finally:
+        assert stop(process, signal.SIGINT) == 0
+
+
+@pytest.mark.timeout(90)
+def test_a_public_server_answers_only_to_the_hosts_it_was_told() -> None:
+    port = free_port()
+    process, lines = start_server(
+        ["--host", "0.0.0.0", "--public", "--allow-host", "class.example.org", "--port", str(port)]
+    )
+    try:
+        wait_for_line(lines, r"serving the explorer on", 30)
+        for name, expected in [
+            ("class.example.org", 101),
+            ("CLASS.example.org.", 101),
+            ("127.0.0.1", 101),
+            ("evil.example", 403),
+            ("class.example.org.evil.example", 403),
+        ]:
+            host = f"{name}:{port}"
+            got = _ws_status(port, {"Origin": f"http://{host}", "Host": host})
+            assert got == expected, (name, got)
     finally:
         assert stop(process, signal.SIGINT) == 0
 

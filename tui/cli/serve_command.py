@@ -12,7 +12,6 @@ browser as downloads.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import shlex
 import shutil
@@ -22,6 +21,13 @@ from typing import Any
 
 from optiscope.core.errors import OptiscopeError
 
+from .host_guard import (
+    HostGuard,
+    canonical_host,
+    loopback_address,
+    unspecified_address,
+    valid_host_name,
+)
 from .run_command import add_setup_options, resolve_setup, setup_from_session
 from .session_options import (
     SETUP_DESTS,
@@ -61,16 +67,19 @@ def add_serve_parser(sub: Any) -> None:
         action="store_true",
         help="allow a --host that is not loopback: anyone who can reach the port can use the app",
     )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="a host name or address browsers use to reach the server (repeat for several); "
+        "pages asking for any other name are refused (this stops DNS rebinding). "
+        "Needed with --host 0.0.0.0; loopback names are always served",
+    )
     serve.set_defaults(handler=serve_command)
 
 
 def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return loopback_address(canonical_host(host))
 
 
 def session_argv(args: argparse.Namespace) -> list[str]:
@@ -123,6 +132,17 @@ def serve_command(args: argparse.Namespace) -> int:
             f"--host {args.host} is not a loopback address: anyone who can reach it could use "
             "the app; add --public to allow that"
         )
+    for name in args.allow_host or []:
+        if not valid_host_name(name):
+            raise OptiscopeError(
+                f"--allow-host takes a host name or address, without a port; got {name!r}"
+            )
+    if args.public and unspecified_address(args.host) and not args.allow_host:
+        raise OptiscopeError(
+            f"--host {args.host} listens on every address: name the one browsers will use "
+            "with --allow-host (e.g. --allow-host 192.168.1.5 or --allow-host class.example.org)"
+        )
+    hosts = HostGuard.serving(args.host, args.allow_host)
     command = session_command(args)
     if not is_loopback(args.host):
         print(
@@ -139,7 +159,7 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         from .web_server import OptiscopeServer
 
-        OptiscopeServer(command, args.host, args.port, url_of(args.host, args.port)).serve()
+        OptiscopeServer(command, args.host, args.port, url_of(args.host, args.port), hosts).serve()
     finally:
         if tmpdir is None:
             del os.environ["TMPDIR"]

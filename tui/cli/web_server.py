@@ -27,12 +27,11 @@ from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from .host_guard import HostGuard
 from .web_downloads import PatientDownloads, serve_download
 
 log = logging.getLogger("textual-serve")
 
-#: Host names a loopback server answers to (besides 127.x.y.z addresses).
-LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 #: How long Ctrl+C waits for the open sessions' handlers before cancelling them.
 SHUTDOWN_SECONDS = 5.0
 #: How long a session's app gets to quit once asked before it is killed.
@@ -58,11 +57,13 @@ class LocalPageLoader(jinja2.FileSystemLoader):
 
 
 class OptiscopeServer(Server):
-    def __init__(self, command: str, host: str, port: int, url: str) -> None:
+    def __init__(
+        self, command: str, host: str, port: int, url: str, hosts: HostGuard | None = None
+    ) -> None:
         super().__init__(command, host=host, port=port, title="optiscope")
         self.url = url
         self.sockets: set[web.WebSocketResponse] = set()
-        self.loopback = _loopback_name(host)
+        self.hosts = hosts or HostGuard()
         self.download_manager = PatientDownloads()
 
     def initialize_logging(self) -> None:
@@ -101,6 +102,10 @@ class OptiscopeServer(Server):
             await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopped")
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        refusal = self.hosts.refusal(request.host)
+        if refusal is not None:
+            log.warning("refused a page: %s", refusal)
+            raise web.HTTPForbidden(text=f"optiscope: {refusal}")
         self.public_url = f"{request.scheme}://{request.host}"
         response: web.StreamResponse = await super().handle_index(request)
         return response
@@ -110,7 +115,7 @@ class OptiscopeServer(Server):
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One browser session: its own app process, ended and awaited when the page goes."""
-        refusal = foreign_request(request, self.loopback)
+        refusal = foreign_request(request, self.hosts)
         if refusal is not None:
             log.warning("refused a session: %s", refusal)
             raise web.HTTPForbidden(text=f"optiscope: {refusal}")
@@ -141,24 +146,18 @@ class OptiscopeServer(Server):
         return websocket
 
 
-def foreign_request(request: web.Request, loopback: bool) -> str | None:
+def foreign_request(request: web.Request, hosts: HostGuard) -> str | None:
     """Why a session request must be refused, or None.
 
     A browser sends the page's origin with every websocket: another site open in the same
-    browser must not be able to start (and drive) an explorer here. On loopback the Host must
-    also be a loopback name, so a DNS-rebound site cannot pass as this one.
+    browser must not be able to start (and drive) an explorer here. The Host must also be one
+    this server serves, so a DNS-rebound site (its own name, our address) cannot pass as it.
     """
     host = request.host.lower()
     origin = request.headers.get("Origin")
     if origin is not None and urlsplit(origin).netloc.lower() != host:
         return f"a page from {origin[:80]!r} may not open a session on {host[:80]}"
-    if loopback and not _loopback_name(urlsplit(f"//{host}").hostname or ""):
-        return f"host {host[:80]!r} is not this loopback server"
-    return None
-
-
-def _loopback_name(name: str) -> bool:
-    return name in LOOPBACK_NAMES or name.startswith("127.")
+    return hosts.refusal(host)
 
 
 async def _end(service: AppService) -> None:
