@@ -15,6 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import MountError
 from textual.widgets import Footer, Static
@@ -93,6 +94,19 @@ class OptiscopeApp(FilesAndSessions, ConvergenceMaps, InOrderKeysMixin):
         self._reported_divergence: set[int] = set()
         #: The ηeff sparklines: None follows the terminal's height, True/False after key s.
         self.spark_wanted: bool | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Always plain text: notifications quote what users typed, files held and specs
+        said, and ``[/]`` in any of them must read as itself, not fail as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_driver_class(self) -> type[Driver]:
         # Served to a browser: Textual's WebDriver can interleave a download with a screen

@@ -48,7 +48,7 @@ class AddOptimizerScreen(OnceModal[str | None]):
                 ],
                 id="optimizer-choices",
             )
-            yield Label("", classes="error", id="add-error")
+            yield Label("", classes="error", id="add-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -91,7 +91,7 @@ class FormulaScreen(OnceModal[bool]):
                 "∇f is sympy's exact derivative.",
                 classes="hint",
             )
-            yield Label("", classes="error", id="formula-error")
+            yield Label("", classes="error", id="formula-error", markup=False)
             yield Label("Or start from an example (Enter copies it into the boxes):")
             yield OptionList(
                 *[

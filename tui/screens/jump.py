@@ -41,7 +41,7 @@ class JumpScreen(OnceModal[int | None]):
             yield Input(
                 str(self.current), id="step-input", restrict=r"[0-9,_]*", max_length=MAX_CHARS
             )
-            yield Label("", classes="error", id="jump-error")
+            yield Label("", classes="error", id="jump-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -97,10 +98,10 @@ class SessionScreen(OnceModal[str | None]):
                 yield Button("Load", id="load-file", compact=True)
             if self.files:
                 yield OptionList(
-                    *[Option(p.name, id=str(i)) for i, p in enumerate(self.files)],
+                    *[Option(Text(p.name), id=str(i)) for i, p in enumerate(self.files)],
                     id="session-files",
                 )
-            yield Label("", classes="error", id="session-error")
+            yield Label("", classes="error", id="session-error", markup=False)
             yield Static(
                 "Enter in the spec box opens it · Enter in the file box saves · Esc closes",
                 classes="hint",

@@ -51,7 +51,7 @@ class FieldRow(Widget):
             if self._tooltip:
                 field.tooltip = self._tooltip
             yield field
-        yield Static("", classes="field-error")
+        yield Static("", classes="field-error", markup=False)
 
     @property
     def input(self) -> Input:
