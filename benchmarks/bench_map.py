@@ -21,7 +21,7 @@ import numpy as np
 from timing import median_time
 
 from optiscope.core.batch import run_batch
-from optiscope.core.maps import cell_centres, compute_map
+from optiscope.core.maps.compute import cell_centres, compute_map
 from optiscope.core.specs import make_setup
 from optiscope.core.surfaces import get_surface
 

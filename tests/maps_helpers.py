@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from optiscope.core.maps import ConvergenceMap
+from optiscope.core.maps.compute import ConvergenceMap
 
 GTOL = 1e-6
 # Himmelblau's minima as the literature gives them (Himmelblau 1972; digits from solving

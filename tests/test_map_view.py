@@ -15,9 +15,9 @@ import pytest
 from textual.pilot import Pilot
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.map_classes import classify
-from optiscope.core.map_diff import difference
-from optiscope.core.maps import compute_map
+from optiscope.core.maps.classes import classify
+from optiscope.core.maps.compute import compute_map
+from optiscope.core.maps.diff import difference
 from optiscope.core.surfaces import get_surface
 from optiscope.tui.app import OptiscopeApp
 from optiscope.tui.bindings import COMMANDS

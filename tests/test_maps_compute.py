@@ -24,9 +24,9 @@ from maps_helpers import (
 )
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.map_classes import classify
-from optiscope.core.map_summary import summarize
-from optiscope.core.maps import Cancelled, compute_map
+from optiscope.core.maps.classes import classify
+from optiscope.core.maps.compute import Cancelled, compute_map
+from optiscope.core.maps.summary import summarize
 from optiscope.core.noise import GradientNoise
 from optiscope.core.schedules import parse_schedule
 from optiscope.core.specs import parse_optimizer

@@ -21,8 +21,8 @@ from maps_helpers import (
 )
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.map_diff import difference
-from optiscope.core.maps import compute_map
+from optiscope.core.maps.compute import compute_map
+from optiscope.core.maps.diff import difference
 from optiscope.core.specs import parse_optimizer
 from optiscope.core.surfaces import get_surface
 

@@ -146,8 +146,8 @@ async def test_a_pasted_spec_with_markup_is_refused_as_text(tmp_path: Path, spec
 
 
 async def test_a_session_file_whose_name_is_markup_is_listed_as_text(tmp_path: Path) -> None:
-    from optiscope.core.session import Session
-    from optiscope.core.session_file import save
+    from optiscope.core.session.file import save
+    from optiscope.core.session.setup import Session
 
     name = "[bold]x[link=y].toml"
     save(Session(surface="lecture-bowl", start=(-4.7, -1.3)), tmp_path / name)

@@ -86,7 +86,7 @@ def test_add_remove_and_cycle() -> None:
 
 
 def test_a_full_explorer_has_a_marker_and_colour_per_run_and_saves_as_a_session() -> None:
-    from optiscope.core.session_spec import from_spec, to_spec
+    from optiscope.core.session.spec import from_spec, to_spec
     from optiscope.tui.model import COLORS, MARKERS
     from optiscope.tui.session_io import model_from_session, session_from_model
 

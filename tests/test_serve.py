@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from serving import free_port, start_server, stop, wait_for_line
 
-from optiscope.core import session_file
-from optiscope.core.session_spec import from_spec
+from optiscope.core.session import file as session_file
+from optiscope.core.session.spec import from_spec
 from optiscope.tui.app import OptiscopeApp
 from optiscope.tui.cli import launch
 from optiscope.tui.cli.host_guard import HostGuard, host_name

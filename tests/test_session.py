@@ -14,9 +14,9 @@ from optiscope.core.errors import OptiscopeError
 from optiscope.core.optimizers import OPTIMIZERS
 from optiscope.core.params import Param
 from optiscope.core.schedules import KINDS
-from optiscope.core.session import MAX_CURSOR, MAX_STEPS, Session, View
-from optiscope.core.session_file import MAX_FILE_BYTES, from_toml, load, save, to_toml
-from optiscope.core.session_spec import from_spec, to_spec
+from optiscope.core.session.file import MAX_FILE_BYTES, from_toml, load, save, to_toml
+from optiscope.core.session.setup import MAX_CURSOR, MAX_STEPS, Session, View
+from optiscope.core.session.spec import from_spec, to_spec
 from optiscope.core.specs import parse_optimizer
 from optiscope.core.surfaces import SURFACES
 

@@ -10,9 +10,9 @@ import pytest
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.noise import GradientNoise
 from optiscope.core.schedules import parse_schedule
-from optiscope.core.session import Session, View
-from optiscope.core.session_file import from_toml, save, to_toml
-from optiscope.core.session_spec import from_spec, to_spec
+from optiscope.core.session.file import from_toml, save, to_toml
+from optiscope.core.session.setup import Session, View
+from optiscope.core.session.spec import from_spec, to_spec
 from optiscope.core.surfaces import get_surface
 from optiscope.core.surfaces.formula import FormulaSurface
 from optiscope.tui import preferences

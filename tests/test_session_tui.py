@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from textual.widgets import Button, Input, Label, TextArea
 
-from optiscope.core.session import View
-from optiscope.core.session_file import load, save
-from optiscope.core.session_spec import from_spec, to_spec
+from optiscope.core.session.file import load, save
+from optiscope.core.session.setup import View
+from optiscope.core.session.spec import from_spec, to_spec
 from optiscope.core.surfaces import get_surface
 from optiscope.tui.app import OptiscopeApp
 from optiscope.tui.model import ExplorerModel

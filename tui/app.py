@@ -24,7 +24,7 @@ from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
 from optiscope.core.lessons.catalog import LESSONS, get_lesson
 from optiscope.core.lessons.lesson import Lesson
-from optiscope.core.session import View
+from optiscope.core.session.setup import View
 from optiscope.core.surfaces.formula import FormulaSurface
 
 from .app_files import FilesAndSessions

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from optiscope.core import session_file
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
 from optiscope.core.lessons.catalog import get_lesson
-from optiscope.core.session import Session, View
-from optiscope.core.session_spec import from_spec, to_spec
+from optiscope.core.session import file as session_file
+from optiscope.core.session.setup import Session, View
+from optiscope.core.session.spec import from_spec, to_spec
 
 from . import session_files
 from .preferences import Preferences, load_preferences, preferences_path, save_preferences

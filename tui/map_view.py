@@ -19,9 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from optiscope.core.map_classes import CellClasses, classify
-from optiscope.core.map_diff import MapDifference, difference
-from optiscope.core.maps import METRICS, ConvergenceMap, Metric, Window, compute_map
+from optiscope.core.maps.classes import CellClasses, classify
+from optiscope.core.maps.compute import METRICS, ConvergenceMap, Metric, Window, compute_map
+from optiscope.core.maps.diff import MapDifference, difference
 from optiscope.core.noise import GradientNoise
 from optiscope.core.schedules import Schedule
 from optiscope.core.specs import OptimizerSetup

@@ -19,7 +19,7 @@ from optiscope.core.lessons.lesson import Lesson
 from optiscope.core.noise import GradientNoise
 from optiscope.core.optimizers import get_optimizer
 from optiscope.core.schedules import Schedule, parse_schedule
-from optiscope.core.session import MAX_OPTIMIZERS
+from optiscope.core.session.setup import MAX_OPTIMIZERS
 from optiscope.core.specs import OptimizerSetup, make_setup
 from optiscope.core.surfaces import Surface, get_surface
 from optiscope.core.surfaces.formula import surface_from_text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import tomli_w
 
-from optiscope.core.session_file import write_text_atomically
+from optiscope.core.session.file import write_text_atomically
 
 CONFIG_DIR_ENV = "OPTISCOPE_CONFIG_DIR"
 FILE_NAME = "preferences.toml"

@@ -29,7 +29,7 @@ class Scene:
 
     def model(self) -> ExplorerModel:
         if self.spec is not None:
-            from optiscope.core.session_spec import from_spec
+            from optiscope.core.session.spec import from_spec
 
             from .session_io import model_from_session
 

@@ -11,7 +11,7 @@ from optiscope.core.callspec import format_call
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.noise import GradientNoise
 from optiscope.core.schedules import parse_schedule
-from optiscope.core.session import Session, View
+from optiscope.core.session.setup import Session, View
 from optiscope.core.surfaces import SURFACES, Surface
 from optiscope.core.surfaces.formula import FormulaSurface
 

@@ -14,7 +14,7 @@ from .run_command import resolve_setup
 from .session_options import session_from_args
 
 if TYPE_CHECKING:
-    from optiscope.core.session import View
+    from optiscope.core.session.setup import View
 
     from ..model import ExplorerModel
 

@@ -18,9 +18,9 @@ import time
 from typing import Any, TextIO
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.map_diff import MapDifference, difference
-from optiscope.core.map_export import difference_document, map_csv, map_document
-from optiscope.core.maps import METRICS, ConvergenceMap, Window, check_metric, compute_map
+from optiscope.core.maps.compute import METRICS, ConvergenceMap, Window, check_metric, compute_map
+from optiscope.core.maps.diff import MapDifference, difference
+from optiscope.core.maps.export import difference_document, map_csv, map_document
 from optiscope.core.noise import GradientNoise
 from optiscope.core.schedules import parse_schedule
 from optiscope.core.specs import parse_optimizer, unique_labels

@@ -16,10 +16,10 @@ from rich.style import Style
 from rich.text import Text
 
 from optiscope.core.format import fmt
-from optiscope.core.map_classes import CellClass, CellClasses, classify
-from optiscope.core.map_diff import MapDifference
-from optiscope.core.map_summary import percent, summarize
-from optiscope.core.maps import ConvergenceMap, Metric
+from optiscope.core.maps.classes import CellClass, CellClasses, classify
+from optiscope.core.maps.compute import ConvergenceMap, Metric
+from optiscope.core.maps.diff import MapDifference
+from optiscope.core.maps.summary import percent, summarize
 
 _CATEGORICAL = (
     (80, 200, 255),

@@ -22,7 +22,7 @@ from optiscope.core.trajectory import Trajectory, compare
 from .session_options import session_from_args
 
 if TYPE_CHECKING:
-    from optiscope.core.session import Session
+    from optiscope.core.session.setup import Session
 
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 MAX_STEPS = 1_000_000

@@ -95,7 +95,7 @@ def session_argv(args: argparse.Namespace) -> list[str]:
         return ["--lesson", get_lesson(args.lesson).id]
     session = session_from_args(args)
     if session is not None:
-        from optiscope.core.session_spec import to_spec
+        from optiscope.core.session.spec import to_spec
 
         setup_from_session(session)  # resolves every optimizer spec on the surface
         return [f"--spec={to_spec(session)}"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from optiscope.core.errors import OptiscopeError
 
 if TYPE_CHECKING:
-    from optiscope.core.session import Session
+    from optiscope.core.session.setup import Session
 
 #: The destinations of ``add_setup_options`` (and of options added to it later, such as a
 #: formula's domain); one that differs from its default conflicts with --spec/--session.
@@ -46,8 +46,8 @@ def session_from_args(args: argparse.Namespace) -> Session | None:
         return None
     _refuse_setup_options(args, "--spec" if spec is not None else "--session")
     # Imported here: every start of the command line would otherwise pay for them.
-    from optiscope.core.session_file import load
-    from optiscope.core.session_spec import from_spec
+    from optiscope.core.session.file import load
+    from optiscope.core.session.spec import from_spec
 
     return from_spec(spec) if spec is not None else load(path or "")
 

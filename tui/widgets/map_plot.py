@@ -26,9 +26,9 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from optiscope.core.format import fmt
-from optiscope.core.map_classes import CellClass, CellClasses
-from optiscope.core.map_summary import percent
-from optiscope.core.maps import ConvergenceMap, Metric
+from optiscope.core.maps.classes import CellClass, CellClasses
+from optiscope.core.maps.compute import ConvergenceMap, Metric
+from optiscope.core.maps.summary import percent
 
 from ..cli.map_output import colour
 from ..map_view import (

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .format import fmt
-from .maps import LOSS_FLOOR, ConvergenceMap
+from ..format import fmt
+from .compute import LOSS_FLOOR, ConvergenceMap
 
 
 @dataclass(frozen=True)

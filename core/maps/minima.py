@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from .format import fmt
-from .surfaces import Minimum, Surface
+from ..format import fmt
+from ..surfaces import Minimum, Surface
 
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import tomli_w
 
-from .errors import OptiscopeError
-from .session import (
+from ..errors import OptiscopeError
+from .setup import (
     FORMAT,
     FORMAT_VERSION,
     MAX_OPTIMIZERS,

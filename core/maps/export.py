@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from .export import finite_or_none
-from .map_classes import CellClasses, classify
-from .map_diff import MapDifference
-from .map_summary import summarize
-from .maps import METRICS, ConvergenceMap, Metric
+from ..export import finite_or_none
+from .classes import CellClasses, classify
+from .compute import METRICS, ConvergenceMap, Metric
+from .diff import MapDifference
+from .summary import summarize
 
 ORDER = "values[j][i] is the start (x[i], y[j]); y ascending, so row 0 is the bottom"
 

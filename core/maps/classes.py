@@ -16,8 +16,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .format import fmt
-from .maps import LOSS_FLOOR, ConvergenceMap, Metric, check_metric
+from ..format import fmt
+from .compute import LOSS_FLOOR, ConvergenceMap, Metric, check_metric
 
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

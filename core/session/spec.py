@@ -25,8 +25,9 @@ from __future__ import annotations
 import math
 import re
 
-from .errors import OptiscopeError
-from .session import (
+from ..errors import OptiscopeError
+from ..specs import parse_start
+from .setup import (
     DEFAULT_STEPS,
     MAX_OPTIMIZERS,
     TABLE_LAYOUTS,
@@ -37,7 +38,6 @@ from .session import (
     shown,
     window_of,
 )
-from .specs import parse_start
 
 PREFIX = "optiscope:v1"
 MAX_SPEC_CHARS = 4_000

@@ -28,15 +28,15 @@ from typing import Literal, TypeVar, get_args
 import numpy as np
 import numpy.typing as npt
 
-from .batch_run import BatchRun
-from .errors import OptiscopeError
-from .format import fmt
-from .map_minima import REACH_RADIUS, domain_scale, label_minima
-from .noise import GradientNoise
-from .schedules import Schedule
-from .specs import OptimizerSetup
-from .surfaces import Minimum, Surface
-from .trajectory import DEFAULT_GTOL
+from ..batch_run import BatchRun
+from ..errors import OptiscopeError
+from ..format import fmt
+from ..noise import GradientNoise
+from ..schedules import Schedule
+from ..specs import OptimizerSetup
+from ..surfaces import Minimum, Surface
+from ..trajectory import DEFAULT_GTOL
+from .minima import REACH_RADIUS, domain_scale, label_minima
 
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

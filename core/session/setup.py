@@ -9,7 +9,7 @@ it with the same parsers the command line uses.
 Construction runs those real parsers, so a ``Session`` that exists is one the explorer and
 ``optiscope run`` can open. Loading therefore either returns a complete valid Session or
 raises OptiscopeError: a corrupt or foreign file can never be half applied. Files are
-``session_file``'s job, the one-line spec string for forum posts ``session_spec``'s.
+``file``'s job, the one-line spec string for forum posts ``spec``'s.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .callspec import parse_call
-from .errors import OptiscopeError
-from .noise import GradientNoise
-from .schedules import parse_schedule
-from .specs import parse_optimizer
-from .surfaces import Surface
-from .surfaces.formula import FormulaSurface, surface_from_text
+from ..callspec import parse_call
+from ..errors import OptiscopeError
+from ..noise import GradientNoise
+from ..schedules import parse_schedule
+from ..specs import parse_optimizer
+from ..surfaces import Surface
+from ..surfaces.formula import FormulaSurface, surface_from_text
 
 FORMAT = "optiscope-session"
 FORMAT_VERSION = 1

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .errors import OptiscopeError
-from .format import fmt
-from .map_classes import NONE_GLYPH, CellClass, CellClasses
-from .map_summary import percent
-from .maps import ConvergenceMap, Metric, check_metric
+from ..errors import OptiscopeError
+from ..format import fmt
+from .classes import NONE_GLYPH, CellClass, CellClasses
+from .compute import ConvergenceMap, Metric, check_metric
+from .summary import percent
 
 Array = npt.NDArray[np.float64]
 

@@ -1,0 +1,6 @@
+"""Convergence maps: an optimizer from every start of a grid, classified and compared.
+
+``compute`` runs the grid; ``minima`` decides which minimum a start reached; ``classes``
+turns a map into cell classes for a metric; ``diff`` compares two optimizers' maps;
+``summary`` and ``export`` say it in words and as CSV/JSON.
+"""
