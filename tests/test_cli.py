@@ -256,9 +256,10 @@ def test_lesson_json_carries_the_figures(capsys) -> None:  # type: ignore[no-unt
     doc = json.loads(out)
     assert code == 0 and doc["holds"] is True and doc["number"] == 14
     assert doc["figures"]["max_gap"] < 1e-12
+    # A lesson's setup is a core Setup: specs in their one canonical spelling.
     assert doc["setup"]["optimizers"] == [
-        "momentum(lr=0.4, beta=0.9)",
-        "heavyball(lr=0.04, momentum=0.9)",
+        "momentum(lr=0.4,beta=0.9)",
+        "heavyball(lr=0.04,momentum=0.9)",
     ]
 
 

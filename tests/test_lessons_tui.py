@@ -33,11 +33,11 @@ async def test_each_lesson_opens_with_two_keys_as_stated(tmp_path: Path, lesson:
         model, setup = app.model, lesson.setup
         assert app.lesson is lesson
         surface = setup.build_surface()
-        assert model.surface.name == setup.surface
+        assert model.surface.name == surface.name
         assert model.surface.settings == surface.settings
         assert model.start == setup.start
-        assert (model.noise.sigma, model.noise.seed) == (setup.noise, setup.noise_seed)
-        stated = setup.setups(surface)
+        assert (model.noise.sigma, model.noise.seed) == (setup.noise, setup.seed)
+        stated = setup.build().setups
         assert [r.label for r in model.runs] == [s.label for s in stated]
         assert [dict(r.setup.hyperparameters) for r in model.runs] == [
             dict(s.hyperparameters) for s in stated

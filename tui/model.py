@@ -19,13 +19,12 @@ from optiscope.core.lessons.lesson import Lesson
 from optiscope.core.noise import GradientNoise
 from optiscope.core.optimizers import get_optimizer
 from optiscope.core.schedules import Schedule, parse_schedule
-from optiscope.core.session.setup import MAX_OPTIMIZERS
+from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, MAX_OPTIMIZERS, Setup
 from optiscope.core.specs import OptimizerSetup, make_setup
 from optiscope.core.surfaces import Surface, get_surface
 from optiscope.core.surfaces.formula import surface_from_text
 from optiscope.core.trajectory import Step, Trajectory
 
-DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 MARKERS = ("●", "▲", "■", "◆", "✚", "▼", "◇", "○")
 COLORS = ("#ff6b6b", "#4fc3f7", "#ffd54f", "#81c784", "#ce93d8", "#ffab40", "#7986cb", "#e0e0e0")
 #: One marker and colour each; a saved session holds as many (core.session.MAX_OPTIMIZERS).
@@ -94,15 +93,23 @@ class ExplorerModel:
         return model
 
     @classmethod
-    def from_lesson(cls, lesson: Lesson) -> ExplorerModel:
-        setup = lesson.setup
-        return cls.create(
-            setup.build_surface(),
-            setup.start,
+    def from_setup(cls, setup: Setup, cursor: int = 0, focused: int = 0) -> ExplorerModel:
+        built = setup.build()
+        model = cls.create(
+            built.surface,
+            built.start,
             list(setup.optimizers),
-            GradientNoise(setup.noise, setup.noise_seed),
-            horizon=setup.steps,
+            built.noise,
+            built.schedule,
+            horizon=max(setup.steps, 1),
         )
+        model.cycle_focus(focused)
+        model.jump(cursor)
+        return model
+
+    @classmethod
+    def from_lesson(cls, lesson: Lesson) -> ExplorerModel:
+        return cls.from_setup(lesson.setup)
 
     def load(self, other: ExplorerModel) -> None:
         """Take over another model's whole setup in place (views keep their reference)."""

@@ -7,12 +7,7 @@ and back, so "save" and "print spec" cannot disagree about what a setup is.
 
 from __future__ import annotations
 
-from optiscope.core.callspec import format_call
-from optiscope.core.errors import OptiscopeError
-from optiscope.core.noise import GradientNoise
-from optiscope.core.schedules import parse_schedule
-from optiscope.core.session.setup import Session, View
-from optiscope.core.surfaces import SURFACES, Surface
+from optiscope.core.session.setup import Session, View, surface_spec
 from optiscope.core.surfaces.formula import FormulaSurface
 
 from .model import ExplorerModel
@@ -47,29 +42,4 @@ def model_from_session(session: Session) -> ExplorerModel:
     Built whole before anyone sees it: the caller swaps it in with ``ExplorerModel.load``
     only once this returned, so a failure leaves the running explorer untouched.
     """
-    model = ExplorerModel.create(
-        session.build_surface(),
-        session.start,
-        list(session.optimizers),
-        GradientNoise(session.noise, session.seed),
-        parse_schedule(session.schedule),
-        horizon=session.steps,
-    )
-    model.cycle_focus(session.focused)  # create() leaves the focus on the first run
-    model.jump(session.cursor)
-    return model
-
-
-def surface_spec(surface: Surface) -> str:
-    """``rotated-bowl(kappa=50)``: the surface's name and the settings that differ from the
-    defaults, so the line stays short and reads like what the user typed; a formula's text."""
-    if isinstance(surface, FormulaSurface):
-        return surface.text
-    if SURFACES.get(surface.name) is not type(surface):
-        raise OptiscopeError(f"cannot describe surface {surface.title!r} as a session")
-    changed = {
-        p.name: surface.settings[p.name]
-        for p in surface.PARAMS
-        if surface.settings[p.name] != p.default
-    }
-    return format_call(surface.name, changed)
+    return ExplorerModel.from_setup(session.setup, session.cursor, session.focused)

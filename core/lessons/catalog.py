@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from ..errors import OptiscopeError
+from ..session.setup import Setup
 from ..surfaces import get_surface
 from .claims import (
     _adagrad_vs_rmsprop,
@@ -26,7 +27,7 @@ from .claims import (
     _why_not_sign,
     _zigzag,
 )
-from .lesson import Lesson, Setup
+from .lesson import Lesson
 
 LECTURE_A = (-4.7, -1.3)
 LECTURE_B = (0.3, -2.3)
@@ -41,7 +42,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Starting from A, GD zig-zags across b and crawls along w. How does dividing by "
         "the root of the squared-gradient average change that?",
         "the lecture (RMSprop video)",
-        Setup("lecture-bowl", LECTURE_A, ("gd(lr=0.4)", "rmsprop(lr=0.2)"), 200),
+        Setup("lecture-bowl", LECTURE_A, ("gd(lr=0.4)", "rmsprop(lr=0.2)"), steps=200),
         "The b column of each table (sign flips), the first row's Δw and Δb, and the two "
         "paths: GD's saw-tooth against RMSprop's straighter line.",
         _zigzag,
@@ -53,7 +54,7 @@ LESSONS: tuple[Lesson, ...] = (
         "From B (0.3, −2.3) w is nearly optimal; we do not want a step in w. Does "
         "RMSprop introduce one?",
         "seed 001",
-        Setup("lecture-bowl", LECTURE_B, ("gd(lr=0.2)", "rmsprop(lr=0.1)"), 200),
+        Setup("lecture-bowl", LECTURE_B, ("gd(lr=0.2)", "rmsprop(lr=0.1)"), steps=200),
         "RMSprop's ∂w, S and Δw columns: a tiny ∂w divided by a tiny √S gives a full-size "
         "Δw that flips sign.",
         _start_b,
@@ -64,7 +65,9 @@ LESSONS: tuple[Lesson, ...] = (
         "What happens on the valley floor?",
         "At C (−4.7, 0.03) b is already right. Do adaptive methods leave it alone?",
         "the lecture's point C",
-        Setup("lecture-bowl", LECTURE_C, ("gd(lr=0.4)", "rmsprop(lr=0.1)", "adam(lr=0.1)"), 200),
+        Setup(
+            "lecture-bowl", LECTURE_C, ("gd(lr=0.4)", "rmsprop(lr=0.1)", "adam(lr=0.1)"), steps=200
+        ),
         "The b value in each table and how far the RMSprop and Adam paths climb off the floor.",
         _valley_floor,
     ),
@@ -74,7 +77,7 @@ LESSONS: tuple[Lesson, ...] = (
         "What if the trajectory is already good?",
         "If GD already heads straight for the minimum, does RMSprop make it worse?",
         "seed 001",
-        Setup("round-bowl", (-4.0, 2.0), ("gd(lr=0.1)", "rmsprop(lr=0.1)"), 200),
+        Setup("round-bowl", (-4.0, 2.0), ("gd(lr=0.1)", "rmsprop(lr=0.1)"), steps=200),
         "The ∠ column (angle between the step and −∇f): 0° for GD, not for RMSprop; then "
         "move the start to the diagonal (3.5, 3.5) and watch it vanish.",
         _already_good,
@@ -86,7 +89,7 @@ LESSONS: tuple[Lesson, ...] = (
         "If dw alternates +1e-4, −1e-4, … RMSprop divides by ~1e-4 and gets ±1: is the "
         "oscillation made much worse?",
         "seed 000",
-        Setup("vee", (5e-7, 0.0), ("gd(lr=0.01)", "rmsprop(lr=0.01)"), 200),
+        Setup("vee", (5e-7, 0.0), ("gd(lr=0.01)", "rmsprop(lr=0.01)"), steps=200),
         "RMSprop's S column falling to 1e-8, its ηeff column (and the ηeff sparkline under "
         "the plot, key s) settling near η/1e-4 where GD's stays η, and Δw at ±η while "
         "GD's is ±η·1e-4.",
@@ -102,7 +105,7 @@ LESSONS: tuple[Lesson, ...] = (
             "lecture-bowl",
             LECTURE_A,
             ("rmsprop(lr=0.1)", "adam(lr=0.1)", "signgd(lr=0.1)", "normgd(lr=0.1)"),
-            100,
+            steps=100,
         ),
         "The first row of each table (Δ = 3.16·lr, lr, lr, …), then the ‖Δ‖ and ∠ columns "
         "(o cycles the tables): sign-GD always steps along a diagonal (‖Δ‖ = lr·√2), so it "
@@ -124,7 +127,7 @@ LESSONS: tuple[Lesson, ...] = (
                 "rmsprop(lr=0.1)",
                 f"normgd(lr={0.1 / math.sqrt(0.1) * math.sqrt(2):.10g})",
             ),
-            300,
+            steps=300,
         ),
         "The ‖Δ‖ column (equal at step 0), then the loss view (v): where the normalized GD "
         "curve flattens out.",
@@ -138,7 +141,7 @@ LESSONS: tuple[Lesson, ...] = (
         "an axis, as in almost every high-dimensional problem?",
         "seed 000",
         Setup(
-            "rotated-bowl",
+            "rotated-bowl(theta=45)",
             get_surface("rotated-bowl", theta=45.0).starts["A"],
             (
                 "gd(lr=0.4)",
@@ -149,8 +152,7 @@ LESSONS: tuple[Lesson, ...] = (
                 "adagrad(lr=0.5)",
                 "signgd(lr=0.1)",
             ),
-            400,
-            settings={"theta": 45.0},
+            steps=400,
         ),
         "Change θ in the controls between 0 and 45: GD, momentum and normalized GD trace "
         "the same path turned with the bowl; the others do not.",
@@ -162,7 +164,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Does RMSprop's effective learning rate only fall?",
         "RMSprop is 'a less aggressive Adagrad'. Do both shrink their steps over time?",
         "seed 002",
-        Setup("lecture-bowl", LECTURE_A, ("adagrad(lr=0.5)", "rmsprop(lr=0.1)"), 200),
+        Setup("lecture-bowl", LECTURE_A, ("adagrad(lr=0.5)", "rmsprop(lr=0.1)"), steps=200),
         "The ηeff column of each: Adagrad's only falls; RMSprop's climbs near the minimum "
         "(the ηeff sparkline shows it at a glance).",
         _adagrad_vs_rmsprop,
@@ -174,11 +176,10 @@ LESSONS: tuple[Lesson, ...] = (
         "How does an average of gradients make the path 'steeper'?",
         "seed 002",
         Setup(
-            "regression",
+            "regression(batch_size=4)",
             (-2.6, -0.8),
             ("gd(lr=0.5)", "momentum(lr=0.5, beta=0.9)"),
-            400,
-            settings={"batch_size": 4},
+            steps=400,
         ),
         "The two paths near the fit: GD jitters from batch to batch, momentum drifts "
         "smoothly; the ∠ column (angle to the full-data −∇f).",
@@ -190,7 +191,9 @@ LESSONS: tuple[Lesson, ...] = (
         "Aren't large gradients good?",
         "Large gradients mean big steps and faster progress. Why penalise them?",
         "seed 000",
-        Setup("lecture-bowl", LECTURE_A, ("gd(lr=0.51)", "gd(lr=0.49)", "rmsprop(lr=0.51)"), 200),
+        Setup(
+            "lecture-bowl", LECTURE_A, ("gd(lr=0.51)", "gd(lr=0.49)", "rmsprop(lr=0.51)"), steps=200
+        ),
         "The b column of the two GD runs: growing vs shrinking zig-zag; the status line "
         "and the loss view (v).",
         _large_gradients,
@@ -206,7 +209,7 @@ LESSONS: tuple[Lesson, ...] = (
             "saddle",
             (1.5, 0.001),
             ("adagrad", "rmsprop", "adam", "signgd", "heavyball", "normgd", "gd", "momentum"),
-            400,
+            steps=400,
         ),
         "The paths leaving the ridge y = 0 one by one; then start on the ridge (controls) "
         "and add noise σ.",
@@ -218,7 +221,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Same start, different minimum?",
         "Can two optimizers started at the same point end in different minima?",
         "the anchors' Himmelblau",
-        Setup("himmelblau", (0.54, -0.74), ("gd", "momentum", "adam", "rmsprop"), 500),
+        Setup("himmelblau", (0.54, -0.74), ("gd", "momentum", "adam", "rmsprop"), steps=500),
         "The four paths parting in the first few steps.",
         _himmelblau,
     ),
@@ -233,7 +236,7 @@ LESSONS: tuple[Lesson, ...] = (
             "lecture-bowl",
             LECTURE_A,
             ("momentum(lr=0.4, beta=0.9)", "heavyball(lr=0.04, momentum=0.9)"),
-            200,
+            steps=200,
         ),
         "Two paths drawn on top of each other; the v and B columns differ by 1/(1−β).",
         _conventions,

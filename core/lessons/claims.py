@@ -12,9 +12,11 @@ import math
 import numpy as np
 
 from ..metrics import nearest_minimum
+from ..session.setup import Setup, surface_spec
+from ..surfaces import get_surface
 from ..trajectory import Trajectory
 from . import measures as m
-from .lesson import Figure, Finding, Setup
+from .lesson import Figure, Finding
 
 
 def _by_label(runs: list[Trajectory]) -> dict[str, Trajectory]:
@@ -336,8 +338,11 @@ ROTATION_INVARIANT = ("gd", "momentum", "normgd")
 
 
 def _rotation(setup: Setup, runs: list[Trajectory]) -> Finding:
-    aligned_setup = setup.but(settings={**setup.settings, "theta": 0.0})
-    aligned_setup = aligned_setup.but(start=aligned_setup.build_surface().starts["A"])
+    rotated = setup.build_surface()
+    aligned_surface = get_surface(rotated.name, **{**rotated.settings, "theta": 0.0})
+    aligned_setup = setup.but(
+        surface=surface_spec(aligned_surface), start=aligned_surface.starts["A"]
+    )
     aligned = aligned_setup.run()
     target = _first_loss_fraction(runs[0], 0.01)
     figures = []
@@ -408,7 +413,7 @@ def _momentum_noise(setup: Setup, runs: list[Trajectory]) -> Finding:
     wander_mom = m.path_length(mom) - m.path_length(mom, settle)
     loss_gd = float(np.mean(gd.column("loss")[settle:]))
     loss_mom = float(np.mean(mom.column("loss")[settle:]))
-    batch = setup.settings.get("batch_size")
+    batch = setup.build_surface().settings.get("batch_size")
     figures = (
         Figure("gd_turn", "GD mean turn between steps (°)", turn_gd, ".3g"),
         Figure("momentum_turn", "momentum mean turn between steps (°)", turn_mom, ".3g"),
@@ -495,7 +500,7 @@ def _saddle_escape(setup: Setup, runs: list[Trajectory]) -> Finding:
     on_runs = setup.but(start=(setup.start[0], 0.0)).run()
     on = _escape_steps(on_runs)
     on_max_y = max(float(np.max(np.abs(t.column("params")[:, 1]))) for t in on_runs)
-    noisy = _escape_steps(setup.but(start=(setup.start[0], 0.0), noise=0.01, noise_seed=1).run())
+    noisy = _escape_steps(setup.but(start=(setup.start[0], 0.0), noise=0.01, seed=1).run())
     order = sorted(near, key=lambda k: (near[k] is None, near[k] or 0))
     figures = (
         *(

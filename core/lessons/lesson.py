@@ -6,13 +6,11 @@ those figures, so the words cannot drift from the numbers; tests check each clai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from ..noise import GradientNoise
-from ..specs import OptimizerSetup, parse_optimizer, unique_labels
-from ..surfaces import Surface, get_surface
-from ..trajectory import Trajectory, compare
+from ..session.setup import Setup
+from ..trajectory import Trajectory
 
 Number = float | int | None
 
@@ -48,37 +46,6 @@ class Finding:
             if fig.key == key:
                 return fig.value
         raise KeyError(key)
-
-
-@dataclass(frozen=True)
-class Setup:
-    """Everything needed to reproduce a run: the explorer loads exactly this."""
-
-    surface: str
-    start: tuple[float, float]
-    optimizers: tuple[str, ...]
-    steps: int
-    settings: Mapping[str, object] = field(default_factory=dict)
-    noise: float = 0.0
-    noise_seed: int = 0
-
-    def build_surface(self) -> Surface:
-        return get_surface(self.surface, **dict(self.settings))
-
-    def setups(self, surface: Surface | None = None) -> list[OptimizerSetup]:
-        surface = surface or self.build_surface()
-        return unique_labels([parse_optimizer(spec, surface) for spec in self.optimizers])
-
-    def run(self) -> list[Trajectory]:
-        surface = self.build_surface()
-        noise = GradientNoise(self.noise, self.noise_seed)
-        return compare(surface, self.setups(surface), self.start, self.steps, noise)
-
-    def but(self, **changes: object) -> Setup:
-        """This setup with some fields changed (a claim's control run)."""
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        values.update(changes)
-        return Setup(**values)
 
 
 Claim = Callable[[Setup, list[Trajectory]], Finding]

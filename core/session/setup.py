@@ -17,21 +17,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
-from ..callspec import parse_call
+from ..callspec import format_call, parse_call
 from ..errors import OptiscopeError
 from ..noise import GradientNoise
-from ..schedules import parse_schedule
-from ..specs import parse_optimizer
-from ..surfaces import Surface
+from ..schedules import Schedule, parse_schedule
+from ..specs import OptimizerSetup, parse_optimizer, unique_labels
+from ..surfaces import SURFACES, Surface
 from ..surfaces.formula import FormulaSurface, surface_from_text
+from ..trajectory import Trajectory, compare
 
 FORMAT = "optiscope-session"
 FORMAT_VERSION = 1
 MAX_OPTIMIZERS = 8
 MAX_STEPS = 1_000_000
 MAX_CURSOR = 100_000
+MAX_SEED = 2**63 - 1
 MAX_TEXT = 1_000
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 DEFAULT_STEPS = 100
@@ -71,14 +74,15 @@ class View:
 
 
 @dataclass(frozen=True)
-class Session:
-    """Everything needed to reproduce a comparison; validated when built.
+class Setup:
+    """A comparison as plain, validated data: what lessons, ``optiscope run``, maps, sessions
+    and the explorer all start from.
 
     Optimizer, schedule and built-in surface specs are stored in one canonical spelling (no
-    spaces), so two sessions that mean the same thing compare equal and the spec string needs
+    spaces), so two setups that mean the same thing compare equal and the spec string needs
     no quoting for them. A formula is kept as the user wrote it; ``domain`` is its window
-    (formulas only). ``steps`` is what ``optiscope run`` computes and the explorer's
-    ``--steps``; ``cursor`` and ``focused`` only matter to the explorer.
+    (formulas only). ``steps`` is how many updates a run makes (the explorer's horizon).
+    ``build()`` resolves it into the objects that run.
     """
 
     surface: str
@@ -88,18 +92,9 @@ class Session:
     seed: int = 0
     schedule: str = "constant"
     steps: int = DEFAULT_STEPS
-    cursor: int = 0
-    focused: int = 0
     domain: Window | None = None
-    view: View = field(default_factory=View)
-    version: int = FORMAT_VERSION
 
     def __post_init__(self) -> None:
-        if self.version != FORMAT_VERSION or isinstance(self.version, bool):
-            raise OptiscopeError(
-                f"session format version {shown(self.version)} is not supported "
-                f"(this optiscope reads version {FORMAT_VERSION})"
-            )
         domain = None if self.domain is None else window_of(self.domain, "domain")
         surface = build_surface(text_of(self.surface, "surface"), domain)
         text = surface_text(self.surface, surface)
@@ -108,20 +103,16 @@ class Session:
             raise OptiscopeError(f"optimizers must be a list of specs; got {shown(specs)}")
         if not 1 <= len(specs) <= MAX_OPTIMIZERS:
             raise OptiscopeError(
-                f"a session compares 1 to {MAX_OPTIMIZERS} optimizers; this one has {len(specs)}"
+                f"a setup compares 1 to {MAX_OPTIMIZERS} optimizers; this one has {len(specs)}"
             )
         canonical = tuple(canonical_call(text_of(s, "optimizer"), "optimizer") for s in specs)
         for spec in canonical:
             parse_optimizer(spec, surface)
         sigma = number_of(self.noise, "noise")
-        seed = integer_of(self.seed, "seed", 0, 2**63 - 1)
+        seed = integer_of(self.seed, "seed", 0, MAX_SEED)
         GradientNoise(sigma, seed)
         parse_schedule(text_of(self.schedule, "schedule"))
         integer_of(self.steps, "steps", 0, MAX_STEPS)
-        integer_of(self.cursor, "cursor", 0, MAX_CURSOR)
-        integer_of(self.focused, "focused", 0, len(canonical) - 1)
-        if not isinstance(self.view, View):
-            raise OptiscopeError(f"view must be a View; got {shown(self.view)}")
         for name, value in (
             ("surface", text),
             ("domain", domain),
@@ -135,6 +126,71 @@ class Session:
     def build_surface(self) -> Surface:
         return build_surface(self.surface, self.domain)
 
+    def build(self) -> Comparison:
+        """The objects that run: the surface, one OptimizerSetup per spec (labels made
+        unique), the noise stream and the schedule."""
+        surface = self.build_surface()
+        return Comparison(
+            surface,
+            self.start,
+            unique_labels([parse_optimizer(s, surface) for s in self.optimizers]),
+            self.steps,
+            GradientNoise(self.noise, self.seed),
+            parse_schedule(self.schedule),
+        )
+
+    def run(self) -> list[Trajectory]:
+        return self.build().run()
+
+    def but(self, **changes: Any) -> Setup:
+        """This setup with some fields changed, validated again (a lesson's control run)."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A setup resolved into the objects that run; every field is already checked."""
+
+    surface: Surface
+    start: tuple[float, float]
+    setups: list[OptimizerSetup]
+    steps: int
+    noise: GradientNoise
+    schedule: Schedule
+
+    def run(self) -> list[Trajectory]:
+        return compare(self.surface, self.setups, self.start, self.steps, self.noise, self.schedule)
+
+
+@dataclass(frozen=True)
+class Session(Setup):
+    """A setup and where the explorer was: what a learner wants back tomorrow.
+
+    ``cursor`` and ``focused`` only matter to the explorer; ``view`` is how it looked.
+    """
+
+    cursor: int = 0
+    focused: int = 0
+    view: View = field(default_factory=View)
+    version: int = FORMAT_VERSION
+
+    def __post_init__(self) -> None:
+        if self.version != FORMAT_VERSION or isinstance(self.version, bool):
+            raise OptiscopeError(
+                f"session format version {shown(self.version)} is not supported "
+                f"(this optiscope reads version {FORMAT_VERSION})"
+            )
+        super().__post_init__()
+        integer_of(self.cursor, "cursor", 0, MAX_CURSOR)
+        integer_of(self.focused, "focused", 0, len(self.optimizers) - 1)
+        if not isinstance(self.view, View):
+            raise OptiscopeError(f"view must be a View; got {shown(self.view)}")
+
+    @property
+    def setup(self) -> Setup:
+        """The setup alone, without the explorer's place in it."""
+        return Setup(**{f.name: getattr(self, f.name) for f in fields(Setup)})
+
 
 def surface_text(text: str, surface: Surface) -> str:
     """A built-in surface's spec in canonical spelling; a formula as the user wrote it."""
@@ -146,6 +202,21 @@ def build_surface(text: str, domain: Window | None = None) -> Surface:
     """The surface a session names, read by the same rules as ``--surface`` and ``--domain``:
     a built-in spec or a formula (a domain is for formulas only)."""
     return surface_from_text(text, domain)
+
+
+def surface_spec(surface: Surface) -> str:
+    """``rotated-bowl(kappa=50)``: the surface's name and the settings that differ from the
+    defaults, so the line stays short and reads like what the user typed; a formula's text."""
+    if isinstance(surface, FormulaSurface):
+        return surface.text
+    if SURFACES.get(surface.name) is not type(surface):
+        raise OptiscopeError(f"cannot describe surface {surface.title!r} as a session")
+    changed = {
+        p.name: surface.settings[p.name]
+        for p in surface.PARAMS
+        if surface.settings[p.name] != p.default
+    }
+    return format_call(surface.name, changed)
 
 
 def make_session(fields: Mapping[str, object], view: View) -> Session:

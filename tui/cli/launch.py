@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from optiscope.core.lessons.lesson import Lesson
 
-from .run_command import resolve_setup
+from .run_command import setup_from_args
 from .session_options import session_from_args
 
 if TYPE_CHECKING:
@@ -29,15 +29,7 @@ def launch(args: argparse.Namespace) -> int:
 
         model = model_from_session(session)
     else:
-        setup = resolve_setup(args)
-        model = ExplorerModel.create(
-            setup.surface,
-            setup.start,
-            args.optimizer,
-            setup.noise,
-            setup.schedule,
-            horizon=max(setup.steps, 1),
-        )
+        model = ExplorerModel.from_setup(setup_from_args(args))
     view = session.view if session is not None else None
     return run_explorer(model, served=getattr(args, "served", False), view=view)
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import textwrap
 
+from optiscope.core.callspec import parse_call
 from optiscope.core.lessons.catalog import LESSONS, get_lesson
 from optiscope.core.lessons.lesson import Lesson
 
@@ -19,8 +20,7 @@ def lesson_report(lesson: Lesson, width: int = 88) -> str:
     """The lesson as plain text; every number in it is measured now."""
     found = lesson.measure()
     setup = lesson.setup
-    settings = ", ".join(f"{k}={v}" for k, v in setup.settings.items())
-    surface = f"{setup.surface}({settings})" if settings else setup.surface
+    surface = setup.surface
     wrap = textwrap.TextWrapper(width=width, subsequent_indent="  ")
     lines = [
         f"Lesson {lesson.number} ({lesson.id}): {lesson.title}",
@@ -28,7 +28,7 @@ def lesson_report(lesson: Lesson, width: int = 88) -> str:
         *wrap.wrap(f"Question ({lesson.source}): {lesson.question}"),
         "",
         f"Setup: {surface} from ({setup.start[0]:g}, {setup.start[1]:g}), {setup.steps} steps"
-        + (f", gradient noise σ={setup.noise:g} seed {setup.noise_seed}" if setup.noise else ""),
+        + (f", gradient noise σ={setup.noise:g} seed {setup.seed}" if setup.noise else ""),
         *(f"  {spec}" for spec in setup.optimizers),
         "",
         "Measured:",
@@ -48,6 +48,8 @@ def lesson_report(lesson: Lesson, width: int = 88) -> str:
 def lesson_document(lesson: Lesson) -> dict[str, object]:
     found = lesson.measure()
     setup = lesson.setup
+    name, given = parse_call(setup.surface, "surface")
+    settings = setup.build_surface().settings
     return {
         "number": lesson.number,
         "id": lesson.id,
@@ -55,13 +57,13 @@ def lesson_document(lesson: Lesson) -> dict[str, object]:
         "question": lesson.question,
         "source": lesson.source,
         "setup": {
-            "surface": setup.surface,
-            "settings": dict(setup.settings),
+            "surface": name,
+            "settings": {key: settings[key] for key in given},
             "start": list(setup.start),
             "optimizers": list(setup.optimizers),
             "steps": setup.steps,
             "noise": setup.noise,
-            "seed": setup.noise_seed,
+            "seed": setup.seed,
         },
         "figures": {fig.key: fig.value for fig in found.figures},
         "holds": found.holds,

@@ -21,12 +21,9 @@ from optiscope.core.errors import OptiscopeError
 from optiscope.core.maps.compute import METRICS, ConvergenceMap, Window, check_metric, compute_map
 from optiscope.core.maps.diff import MapDifference, difference
 from optiscope.core.maps.export import difference_document, map_csv, map_document
-from optiscope.core.noise import GradientNoise
-from optiscope.core.schedules import parse_schedule
-from optiscope.core.specs import parse_optimizer, unique_labels
 from optiscope.core.trajectory import DEFAULT_GTOL
 
-from .run_command import MAX_STEPS, add_setup_options, parse_surface
+from .run_command import add_setup_options, setup_from_args
 
 #: Cells per side: 400x400 starts x 500 Adam steps take a few seconds here.
 MAX_SIDE = 400
@@ -138,21 +135,19 @@ class ProgressLine:
 def map_command(args: argparse.Namespace) -> int:
     if args.start is not None:
         raise OptiscopeError("map starts from every cell of its grid: use --window, not --start")
-    # --domain (a formula's window) comes with the shared setup options.
-    surface = parse_surface(args.surface, getattr(args, "domain", None))
-    specs = args.optimizer or ["gd"]
-    if len(specs) > 2:
-        raise OptiscopeError(f"map takes one --optimizer, or two to compare; got {len(specs)}")
-    setups = unique_labels([parse_optimizer(s, surface) for s in specs])
-    if not 0 <= args.steps <= MAX_STEPS:
-        raise OptiscopeError(f"steps must be in [0, {MAX_STEPS}]; got {args.steps}")
+    if args.optimizer is not None and len(args.optimizer) > 2:
+        raise OptiscopeError(
+            f"map takes one --optimizer, or two to compare; got {len(args.optimizer)}"
+        )
+    # One setup, checked as run checks it; its start is unused: every cell is a start.
+    comparison = setup_from_args(args, default_optimizers=("gd",)).build()
+    surface, setups = comparison.surface, comparison.setups
     if not (math.isfinite(args.gtol) and args.gtol > 0):
         raise OptiscopeError(f"gtol must be a positive number; got {args.gtol:g}")
     grid = parse_grid(args.grid)
     window = None if args.window is None else parse_window(args.window)
     metric = check_metric(args.metric)
-    noise = GradientNoise(float(args.noise), int(args.seed))
-    schedule = parse_schedule(args.schedule)
+    noise, schedule = comparison.noise, comparison.schedule
 
     progress = ProgressLine(sys.stderr, len(setups))
     maps: list[ConvergenceMap] = []

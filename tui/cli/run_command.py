@@ -7,37 +7,16 @@ import csv
 import io
 import json
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
-from optiscope.core.noise import GradientNoise
-from optiscope.core.schedules import Schedule, parse_schedule
-from optiscope.core.specs import OptimizerSetup, parse_optimizer, parse_start, unique_labels
+from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, Comparison, Setup
+from optiscope.core.specs import parse_start
 from optiscope.core.surfaces import Surface
-from optiscope.core.surfaces.formula import surface_from_text
-from optiscope.core.trajectory import Trajectory, compare
+from optiscope.core.surfaces.formula import FormulaSurface, surface_from_text
+from optiscope.core.trajectory import Trajectory
 
 from .session_options import session_from_args
-
-if TYPE_CHECKING:
-    from optiscope.core.session.setup import Session
-
-DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
-MAX_STEPS = 1_000_000
-
-
-@dataclass(frozen=True)
-class RunSetup:
-    """Everything a comparison needs, resolved and validated from the options."""
-
-    surface: Surface
-    start: tuple[float, float]
-    setups: list[OptimizerSetup]
-    steps: int
-    noise: GradientNoise
-    schedule: Schedule
 
 
 def add_setup_options(parser: argparse.ArgumentParser) -> None:
@@ -86,37 +65,37 @@ def parse_surface(text: str, domain: str | None = None) -> Surface:
     return surface_from_text(text, domain)
 
 
-def resolve_setup(args: argparse.Namespace) -> RunSetup:
+def setup_from_args(
+    args: argparse.Namespace, default_optimizers: tuple[str, ...] = DEFAULT_OPTIMIZERS
+) -> Setup:
+    """The setup the options (or ``--spec``/``--session``) describe, validated."""
     session = session_from_args(args)
     if session is not None:
-        return setup_from_session(session)
+        return session.setup
     surface = parse_surface(args.surface, args.domain)
     start = surface.start() if args.start is None else parse_start(args.start, surface)
-    specs = args.optimizer or list(DEFAULT_OPTIMIZERS)
-    setups = unique_labels([parse_optimizer(s, surface) for s in specs])
-    if not 0 <= args.steps <= MAX_STEPS:
-        raise OptiscopeError(f"steps must be in [0, {MAX_STEPS}]; got {args.steps}")
-    noise = GradientNoise(float(args.noise), int(args.seed))
-    return RunSetup(surface, start, setups, args.steps, noise, parse_schedule(args.schedule))
+    return Setup(
+        surface=args.surface,
+        domain=surface.domain if isinstance(surface, FormulaSurface) else None,
+        start=start,
+        optimizers=tuple(args.optimizer or default_optimizers),
+        noise=args.noise,
+        seed=args.seed,
+        schedule=args.schedule,
+        steps=args.steps,
+    )
 
 
-def setup_from_session(session: Session) -> RunSetup:
-    """The same setup the equivalent options give, so ``--spec`` output matches them byte
-    for byte."""
-    surface = session.build_surface()
-    setups = unique_labels([parse_optimizer(s, surface) for s in session.optimizers])
-    noise = GradientNoise(session.noise, session.seed)
-    schedule = parse_schedule(session.schedule)
-    return RunSetup(surface, session.start, setups, session.steps, noise, schedule)
+def resolve_setup(args: argparse.Namespace) -> Comparison:
+    """The options resolved into the objects that run (a bad option raises here)."""
+    return setup_from_args(args).build()
 
 
 def run_command(args: argparse.Namespace) -> int:
     if args.every < 1:
         raise OptiscopeError(f"every must be at least 1; got {args.every}")
     setup = resolve_setup(args)
-    runs = compare(
-        setup.surface, setup.setups, setup.start, setup.steps, setup.noise, setup.schedule
-    )
+    runs = setup.run()
     text = render(args.format, setup, runs, args.every)
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as fh:
@@ -126,7 +105,7 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def render(fmt: str, setup: RunSetup, runs: list[Trajectory], every: int) -> str:
+def render(fmt: str, setup: Comparison, runs: list[Trajectory], every: int) -> str:
     if fmt == "json":
         doc = run_document(setup.surface, setup.start, runs, setup.noise, setup.schedule)
         return json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"

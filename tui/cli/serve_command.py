@@ -28,7 +28,7 @@ from .host_guard import (
     unspecified_address,
     valid_host_name,
 )
-from .run_command import add_setup_options, resolve_setup, setup_from_session
+from .run_command import add_setup_options, resolve_setup
 from .session_options import (
     SETUP_DESTS,
     add_session_options,
@@ -97,7 +97,7 @@ def session_argv(args: argparse.Namespace) -> list[str]:
     if session is not None:
         from optiscope.core.session.spec import to_spec
 
-        setup_from_session(session)  # resolves every optimizer spec on the surface
+        session.build()  # resolves every optimizer spec on the surface
         return [f"--spec={to_spec(session)}"]
     resolve_setup(args)
     argv: list[str] = []
