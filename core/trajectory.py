@@ -5,6 +5,11 @@ state after it has taken that gradient in, the update Δₖ it makes from there
 (pₖ₊₁ = pₖ + Δₖ) and the effective learning rate |Δₖ|/|gₖ| per coordinate. Record 0 is
 the start. Columns are NumPy arrays that grow by doubling, so a 100,000-step run stays
 compact and record k is an O(1) read; stepping back in the explorer is moving a cursor.
+
+One thread may extend a run while others read it (the explorer computes in a worker):
+records are written past the published length, and the columns, the length and the
+status are published together as one tuple once a chunk is complete. A reader takes that
+tuple once and sees a consistent run; rows it can see are never written again.
 """
 
 from __future__ import annotations
@@ -78,7 +83,7 @@ class Trajectory:
         self.noise = noise or GradientNoise()
         self.schedule = schedule or Schedule()
         self.gtol = gtol
-        self.status = Status()
+        self._status = Status()
         self._n = 0
         self._cap = 0
         start_point = np.array(self.start, dtype=np.float64)
@@ -89,6 +94,7 @@ class Trajectory:
         self._cols: dict[str, Array] = {}
         self._grow(_CHUNK)
         self._cols["params"][0] = start_point
+        self._publish()
         (lo_x, hi_x), (lo_y, hi_y) = surface.domain
         reach = ESCAPE_FACTOR * max(hi_x - lo_x, hi_y - lo_y)
         self._escape = (
@@ -99,21 +105,25 @@ class Trajectory:
 
     # -- reading -------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return self._n
+        return self._published[1]
+
+    @property
+    def status(self) -> Status:
+        return self._published[2]
 
     def __iter__(self) -> Iterator[Step]:
-        return (self[k] for k in range(self._n))
+        return (self[k] for k in range(len(self)))
 
     def __getitem__(self, k: int) -> Step:
+        c, n, _ = self._published
         if k < 0:
-            k += self._n
-        if not 0 <= k < self._n:
-            raise IndexError(f"step {k} not recorded (0..{self._n - 1})")
-        c = self._cols
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(f"step {k} not recorded (0..{n - 1})")
         state: dict[str, Any] = {"step": int(c["step"][k])}
         for f in self.fields:
             state[f.name] = _copy(c[f.name][k])
-        state.update(self._extras(slice(k, k + 1), squeeze=True))
+        state.update(self._extras(c, slice(k, k + 1), squeeze=True))
         return Step(
             t=k,
             params=c["params"][k].copy(),
@@ -128,10 +138,11 @@ class Trajectory:
 
     def column(self, name: str) -> Array:
         """A read-only view of one column over all records (params, loss, grad, m_hat, ...)."""
-        if name in self._cols:
-            view = self._cols[name][: self._n]
+        c, n, _ = self._published
+        if name in c:
+            view = c[name][:n]
         else:
-            extras = self._extras(slice(0, self._n), squeeze=False)
+            extras = self._extras(c, slice(0, n), squeeze=False)
             if name not in extras:
                 raise KeyError(name)
             view = extras[name]
@@ -145,11 +156,11 @@ class Trajectory:
         extra = [f.name for f in self.setup.optimizer.extra_fields if self.setup.optimizer.extras]
         return [f.name for f in self.fields] + extra
 
-    def _extras(self, rows: slice, squeeze: bool) -> dict[str, Array]:
+    def _extras(self, c: dict[str, Array], rows: slice, squeeze: bool) -> dict[str, Array]:
         extras_fn = self.setup.optimizer.extras
         if extras_fn is None:
             return {}
-        cols = {name: self._cols[name][rows] for name in ("step", *[f.name for f in self.fields])}
+        cols = {name: c[name][rows] for name in ("step", *[f.name for f in self.fields])}
         cols["step"] = cols["step"].astype(np.float64)[:, None]
         out = extras_fn(cols, self.setup.hyperparameters)
         return {k: (v[0].copy() if squeeze else v) for k, v in out.items()}
@@ -158,7 +169,7 @@ class Trajectory:
     def extend(self, n: int) -> int:
         """Record up to n more steps (none once diverged); returns how many were added."""
         added = 0
-        while added < n and self.status.kind != "diverged":
+        while added < n and self._status.kind != "diverged":
             chunk = min(_CHUNK, n - added)
             added += self._run_chunk(chunk)
         return added
@@ -218,7 +229,16 @@ class Trajectory:
         self._state = state
         self._n = last
         self._check_status(first, last)
+        self._publish()
         return self._n - first
+
+    def _publish(self) -> None:
+        """Make the records written so far visible to readers, all at once."""
+        self._published: tuple[dict[str, Array], int, Status] = (
+            self._cols,
+            self._n,
+            self._status,
+        )
 
     def _check_status(self, first: int, last: int) -> None:
         c = self._cols
@@ -236,15 +256,15 @@ class Trajectory:
                 if finite[k]
                 else _what_overflowed(p[k], float(loss[k]), g[k], self.surface)
             )
-            self.status = Status("diverged", first + k, reason)
+            self._status = Status("diverged", first + k, reason)
             self._n = first + k + 1
             return
-        if self.status.kind == "running":
+        if self._status.kind == "running":
             exact = c["exact_grad"][rows]
             norms = np.sqrt(np.sum(exact * exact, axis=1))
             hits = np.flatnonzero(norms <= self.gtol)
             if hits.size:
-                self.status = Status("converged", first + int(hits[0]), f"‖∇f‖ ≤ {self.gtol:g}")
+                self._status = Status("converged", first + int(hits[0]), f"‖∇f‖ ≤ {self.gtol:g}")
 
     def _grow(self, cap: int) -> None:
         shapes: dict[str, tuple[int, ...]] = {
