@@ -12,6 +12,7 @@ from optiscope.core.lessons.catalog import get_lesson
 from optiscope.tui.app import OptiscopeApp
 from optiscope.tui.autorun import SPEEDS
 from optiscope.tui.bindings import COMMANDS
+from optiscope.tui.explorer.messages import Edit
 from optiscope.tui.model import ExplorerModel
 from optiscope.tui.screens.add_optimizer import AddOptimizerScreen
 from optiscope.tui.screens.help import HelpScreen
@@ -29,6 +30,14 @@ from optiscope.tui.widgets.status_line import StatusLine
 SIZE = (120, 40)
 
 
+async def commit(pilot, row: FieldRow, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``text`` into a field and press Enter: what is typed applies when done."""
+    row.input.focus()
+    row.input.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def make_app(tmp_path: Path, **kwargs: object) -> OptiscopeApp:
     return OptiscopeApp(ExplorerModel.create(**kwargs), export_dir=tmp_path)  # type: ignore[arg-type]
 
@@ -36,9 +45,9 @@ def make_app(tmp_path: Path, **kwargs: object) -> OptiscopeApp:
 async def test_opens_on_the_lecture_bowl_with_the_plot_focused(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE):
-        assert app.model.surface.name == "lecture-bowl"
+        assert app.explorer.model.surface.name == "lecture-bowl"
         assert isinstance(app.focused, ContourPlot)
-        assert [r.label for r in app.model.runs] == ["gd", "momentum", "rmsprop", "adam"]
+        assert [r.label for r in app.explorer.model.runs] == ["gd", "momentum", "rmsprop", "adam"]
 
 
 @pytest.mark.parametrize(
@@ -50,8 +59,8 @@ async def test_step_keys_move_the_cursor(tmp_path: Path, keys: list[str], cursor
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press(*keys)
-        assert app.model.cursor == cursor
-        assert app.table.cursor == cursor
+        assert app.explorer.model.cursor == cursor
+        assert app.explorer.table.cursor == cursor
 
 
 async def test_home_end_and_reset(tmp_path: Path) -> None:
@@ -59,11 +68,11 @@ async def test_home_end_and_reset(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("end")
-        assert app.model.cursor == app.model.horizon
+        assert app.explorer.model.cursor == app.explorer.model.base_steps
         await pilot.press("home")
-        assert app.model.cursor == 0
+        assert app.explorer.model.cursor == 0
         await pilot.press("n", "n", "space", "r")
-        assert app.model.cursor == 0 and not app.running
+        assert app.explorer.model.cursor == 0 and not app.explorer.running
 
 
 async def test_jump_screen_goes_to_the_typed_step_and_rejects_nonsense(tmp_path: Path) -> None:
@@ -79,7 +88,10 @@ async def test_jump_screen_goes_to_the_typed_step_and_rejects_nonsense(tmp_path:
         jump.value = "250"
         await pilot.press("enter")
         await pilot.pause()
-        assert app.model.cursor == 250 and len(app.model.focused_run.trajectory) > 250
+        assert (
+            app.explorer.model.cursor == 250
+            and len(app.explorer.model.focused_run.trajectory) > 250
+        )
 
 
 async def test_a_long_run_of_digits_and_a_letter_in_the_jump_box_is_refused_at_once(
@@ -103,18 +115,18 @@ async def test_space_runs_and_pauses(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-        assert app.speed == SPEEDS[SPEEDS.index(10) + 3]
+        assert app.explorer.speed == SPEEDS[SPEEDS.index(10) + 3]
         await pilot.press("space")
-        assert app.running
+        assert app.explorer.running
         await pilot.pause(0.3)
         await pilot.press("space")
-        assert not app.running
-        moved = app.model.cursor
+        assert not app.explorer.running
+        moved = app.explorer.model.cursor
         assert moved > 2
         await pilot.pause(0.2)
-        assert app.model.cursor == moved
+        assert app.explorer.model.cursor == moved
         await pilot.press("left_square_bracket")
-        assert app.speed == SPEEDS[SPEEDS.index(10) + 2]
+        assert app.explorer.speed == SPEEDS[SPEEDS.index(10) + 2]
 
 
 async def test_cycle_add_and_remove_optimizers(tmp_path: Path) -> None:
@@ -122,9 +134,9 @@ async def test_cycle_add_and_remove_optimizers(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("o")
-        assert app.model.focused == 1
+        assert app.explorer.model.focused == 1
         await pilot.press("O", "O")
-        assert app.model.focused == 3
+        assert app.explorer.model.focused == 3
         await pilot.press("a")
         assert isinstance(app.screen, AddOptimizerScreen)
         app.screen.query_one("#spec-input", Input).value = "rmsprop(beta=2)"
@@ -135,11 +147,11 @@ async def test_cycle_add_and_remove_optimizers(tmp_path: Path) -> None:
         app.screen.query_one("#spec-input", Input).value = "signgd(lr=0.05)"
         await pilot.press("enter")
         await pilot.pause()
-        assert [r.label for r in app.model.runs][-1] == "signgd(lr=0.05)"
-        assert app.model.focused == 4
+        assert [r.label for r in app.explorer.model.runs][-1] == "signgd(lr=0.05)"
+        assert app.explorer.model.focused == 4
         await pilot.press("d")
-        assert len(app.model.runs) == 4 and "signgd(lr=0.05)" not in [
-            r.label for r in app.model.runs
+        assert len(app.explorer.model.runs) == 4 and "signgd(lr=0.05)" not in [
+            r.label for r in app.explorer.model.runs
         ]
 
 
@@ -147,34 +159,34 @@ async def test_start_moves_with_keys_and_named_starts(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the controls pane mounts just after the first frame
-        x0, y0 = app.model.start
+        x0, y0 = app.explorer.model.start
         await pilot.press("D")
-        assert app.model.start[0] > x0 and app.model.start[1] == y0
+        assert app.explorer.model.start[0] > x0 and app.explorer.model.start[1] == y0
         await pilot.press("W")
-        assert app.model.start[1] > y0
+        assert app.explorer.model.start[1] > y0
         await pilot.press("2")
-        assert app.model.start == (0.3, -2.3)
-        assert all(r.trajectory.start == (0.3, -2.3) for r in app.model.runs)
+        assert app.explorer.model.start == (0.3, -2.3)
+        assert all(r.trajectory.start == (0.3, -2.3) for r in app.explorer.model.runs)
         await pilot.press("shift+left")
-        assert app.model.start[0] < 0.3
+        assert app.explorer.model.start[0] < 0.3
 
 
 async def test_zoom_pan_reset_and_equal_aspect_change_the_window(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the controls pane mounts just after the first frame
-        (x0, x1), (y0, y1) = app.plot.window
+        (x0, x1), (y0, y1) = app.explorer.plot.window
         await pilot.press("plus")
-        (a0, a1), _ = app.plot.window
+        (a0, a1), _ = app.explorer.plot.window
         assert (a1 - a0) < (x1 - x0)
         await pilot.press("l")
-        (b0, _), _ = app.plot.window
+        (b0, _), _ = app.explorer.plot.window
         assert b0 > a0
         await pilot.press("0")
-        assert app.plot.window == ((x0, x1), (y0, y1))
+        assert app.explorer.plot.window == ((x0, x1), (y0, y1))
         await pilot.press("e")
-        assert app.plot.equal_aspect
-        assert app.plot.window != ((x0, x1), (y0, y1))
+        assert app.explorer.plot.equal_aspect
+        assert app.explorer.plot.window != ((x0, x1), (y0, y1))
 
 
 async def test_explain_and_loss_views_toggle(tmp_path: Path) -> None:
@@ -183,13 +195,17 @@ async def test_explain_and_loss_views_toggle(tmp_path: Path) -> None:
         await pilot.pause()  # the controls pane mounts just after the first frame
         await pilot.press("o", "o", "n", "x")
         pane = app.query_one(ExplainPane)
-        assert pane.has_class("-visible")
+        assert app.explorer.explaining and pane.region.height > 0
         text = str(pane.content)
         assert "rmsprop" in text and "S_w" in text
         await pilot.press("v")
-        assert app.query_one(LossPlot).display and not app.plot.display
+        await pilot.pause()
+        loss = app.query_one(LossPlot)
+        assert loss.region.height > 0 and app.explorer.plot.region.height == 0
         await pilot.press("v", "x")
-        assert app.plot.display and not pane.has_class("-visible")
+        await pilot.pause()
+        assert app.explorer.plot.region.height > 0 and not app.explorer.explaining
+        assert pane.region.height == 0
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
@@ -208,12 +224,12 @@ async def test_adams_whole_explanation_and_the_status_fit_on_screen(
         assert "Δb = " in str(pane.content)
         status = app.query_one(StatusLine)
         assert status.region.height == 1 and status.region.bottom <= size[1] - 1
-        assert app.table.region.height >= 5
-        plot_shown = app.plot.region.height > 0
+        assert app.explorer.table.region.height >= 5
+        plot_shown = app.explorer.plot.region.height > 0
         assert plot_shown == (size[0] >= 100)  # stacked layout: the pane takes the plot's place
         await pilot.press("x")
         await pilot.pause()
-        assert app.plot.region.height >= 8
+        assert app.explorer.plot.region.height >= 8
 
 
 async def test_export_writes_csv_and_json_and_screenshot_svg(tmp_path: Path) -> None:
@@ -251,7 +267,7 @@ async def test_closing_a_dialog_leaves_the_explorer_responsive(tmp_path: Path, o
         await pilot.press("escape", "escape")
         assert app.screen is explorer
         await pilot.press("n", "n")
-        assert app.model.cursor == 2
+        assert app.explorer.model.cursor == 2
 
 
 async def test_quit(tmp_path: Path) -> None:
@@ -275,16 +291,20 @@ async def test_hyperparameter_form_validates_inline_and_keeps_the_last_good_valu
         row.input.value = "abc"
         await pilot.pause()
         assert "beta must be a number" in row.error
-        assert app.model.focused_run.setup.hyperparameters["beta"] == 0.9
+        assert app.explorer.model.focused_run.setup.hyperparameters["beta"] == 0.9
         row.input.value = "1.5"
         await pilot.pause()
         assert "beta must be in [0, 1); got 1.5" in row.error
         row.input.value = "0.99"
         await pilot.pause()
         assert row.error == ""
-        assert app.model.focused_run.setup.hyperparameters["beta"] == 0.99
+        # Typed, not yet applied: only Enter, Tab or leaving the field applies it.
+        assert app.explorer.model.focused_run.setup.hyperparameters["beta"] == 0.9
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.explorer.model.focused_run.setup.hyperparameters["beta"] == 0.99
         await pilot.press("escape", "n")
-        assert app.model.cursor == 1
+        assert app.explorer.model.cursor == 1
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["wide", "narrow"])
@@ -300,10 +320,13 @@ async def test_f_opens_the_form_and_typing_sets_beta(tmp_path: Path, size: tuple
         beta_row = app.query_one("#hp-beta", FieldRow)
         assert app.focused is beta_row.input
         await pilot.press(*"0.5")  # focusing an Input selects its text: typing replaces it
-        assert app.model.focused_run.setup.hyperparameters["beta"] == 0.5
-        await pilot.press("escape", "n", "n")
-        assert app.focused is app.plot and app.model.cursor == 2
-        first = app.model.focused_run.trajectory[0]  # S after the first gradient: (1 − β)·g²
+        assert app.explorer.model.focused_run.setup.hyperparameters["beta"] == 0.9  # typing
+        await pilot.press("escape", "n", "n")  # leaving the field applies it
+        assert app.explorer.model.focused_run.setup.hyperparameters["beta"] == 0.5
+        assert app.focused is app.explorer.plot and app.explorer.model.cursor == 2
+        first = app.explorer.model.focused_run.trajectory[
+            0
+        ]  # S after the first gradient: (1 − β)·g²
         assert first.state["s"] == pytest.approx(0.5 * first.grad**2, rel=1e-12)
 
 
@@ -312,7 +335,7 @@ async def test_form_keys_typed_in_a_burst_edit_the_new_optimizer(tmp_path: Path)
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        lr_before = app.model.runs[2].setup.hyperparameters["lr"]
+        lr_before = app.explorer.model.runs[2].setup.hyperparameters["lr"]
         for key, char in (
             [("o", "o"), ("o", "o"), ("f", "f"), ("tab", None)]
             + [(c if c != "." else "full_stop", c) for c in "0.5"]
@@ -323,11 +346,11 @@ async def test_form_keys_typed_in_a_burst_edit_the_new_optimizer(tmp_path: Path)
             app._driver.send_message(event)  # no idle wait between keys, as a fast typist
         await pilot.pause()
         await pilot.pause()
-        rmsprop = app.model.focused_run.setup
+        rmsprop = app.explorer.model.focused_run.setup
         assert rmsprop.optimizer.name == "rmsprop"
         assert rmsprop.hyperparameters["beta"] == 0.5
         assert rmsprop.hyperparameters["lr"] == lr_before
-        assert app.focused is app.plot and app.model.cursor == 2
+        assert app.focused is app.explorer.plot and app.explorer.model.cursor == 2
 
 
 async def test_flag_boxes_read_without_colour_and_toggle_the_hyperparameter(tmp_path: Path) -> None:
@@ -341,7 +364,7 @@ async def test_flag_boxes_read_without_colour_and_toggle_the_hyperparameter(tmp_
         assert box.render().plain.startswith("▐ ▌")
         box.focus()
         await pilot.press("space")
-        assert app.model.focused_run.setup.hyperparameters["centered"] is True
+        assert app.explorer.model.focused_run.setup.hyperparameters["centered"] is True
         assert box.render().plain.startswith("▐X▌")
 
 
@@ -352,13 +375,11 @@ async def test_bad_start_and_noise_text_show_messages(tmp_path: Path) -> None:
         row = app.query_one("#start-x", FieldRow)
         row.input.value = "left"
         await pilot.pause()
-        assert "w must be a number" in row.error and app.model.start == (-4.7, -1.3)
-        row.input.value = "1.5"
-        await pilot.pause()
-        assert app.model.start == (1.5, -1.3)
+        assert "w must be a number" in row.error and app.explorer.model.start == (-4.7, -1.3)
+        await commit(pilot, row, "1.5")
+        assert app.explorer.model.start == (1.5, -1.3)
         noise = app.query_one("#noise", FieldRow)
-        noise.input.value = "-2"
-        await pilot.pause()
+        await commit(pilot, noise, "-2")
         assert "noise must be in [0, inf)" in noise.error
 
 
@@ -367,10 +388,9 @@ async def test_huge_learning_rate_is_a_status_not_a_crash(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the controls pane mounts just after the first frame
         row = app.query_one("#hp-lr", FieldRow)
-        row.input.value = "1e9"
-        await pilot.pause()
+        await commit(pilot, row, "1e9")
         await pilot.press("escape", "n", "n", "n")
-        assert app.model.status_text().startswith("diverged at step")
+        assert app.explorer.model.status_text().startswith("diverged at step")
         assert "diverged" in app.query_one(StatusLine).text.plain
 
 
@@ -378,17 +398,16 @@ async def test_surface_select_changes_the_surface(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the controls pane mounts just after the first frame
-        app.apply_surface("rotated-bowl")
+        app.explorer.post_message(Edit("surface", "rotated-bowl"))
         await pilot.pause()
-        assert app.model.surface.name == "rotated-bowl"
+        assert app.explorer.model.surface.name == "rotated-bowl"
+        await pilot.pause()
         row = app.query_one("#surface-theta", FieldRow)
-        row.input.value = "45"
-        await pilot.pause()
-        assert app.model.surface.settings["theta"] == 45
-        row.input.value = "200"
-        await pilot.pause()
+        await commit(pilot, row, "45")
+        assert app.explorer.model.surface.settings["theta"] == 45
+        await commit(pilot, row, "200")
         assert "theta must be in [-90, 90]" in row.error
-        assert app.model.surface.settings["theta"] == 45
+        assert app.explorer.model.surface.settings["theta"] == 45
 
 
 async def test_narrow_layout_and_controls_toggle(tmp_path: Path) -> None:
@@ -401,7 +420,7 @@ async def test_narrow_layout_and_controls_toggle(tmp_path: Path) -> None:
         await pilot.press("c")
         assert app.screen.has_class("-show-controls") and controls.region.width > 0
         await pilot.press("escape", "n")
-        assert app.model.cursor == 1
+        assert app.explorer.model.cursor == 1
 
 
 async def test_too_small_terminal_shows_a_message(tmp_path: Path) -> None:
@@ -420,7 +439,7 @@ async def test_every_command_is_in_the_palette(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE):
         titles = {c.title for c in app.get_system_commands(app.screen)}
     for command in COMMANDS:
-        if command.action != "quit":
+        if command.action != "app.quit":
             assert command.help[:1].upper() + command.help[1:] in titles
 
 
@@ -429,7 +448,7 @@ def test_every_binding_has_an_id_and_appears_in_help() -> None:
 
     ids = [c.id for c in COMMANDS]
     assert len(ids) == len(set(ids)) and all(ids)
-    assert help_table().row_count >= len(COMMANDS)
+    assert help_table(COMMANDS).row_count >= len(COMMANDS)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
@@ -445,17 +464,17 @@ async def test_lesson_picker_loads_a_lesson_with_one_key(
         await pilot.press("e")  # the fifth lesson's letter
         await pilot.pause()
         assert not isinstance(app.screen, LessonScreen)
-        model = app.model
+        model = app.explorer.model
         assert model.surface.name == "vee" and model.start == lesson.setup.start
         assert [r.label for r in model.runs] == list(lesson.setup.optimizers)
-        assert model.cursor == 0 and app.lesson is lesson
+        assert model.cursor == 0 and app.explorer.lesson is lesson
         pane = app.query_one(LessonPane)
         shown = str(pane.query_one("#lesson-text").render())
         assert pane.region.width > 0 and lesson.question[:40] in shown.replace("\n", " ")
         assert "1e-08" in shown  # the measured cache, quoted
         await pilot.press("i")
         await pilot.pause()
-        assert pane.region.width == 0 and app.plot.region.width > 0
+        assert pane.region.width == 0 and app.explorer.plot.region.width > 0
         await pilot.press("n")
         assert model.cursor == 1 and model.record(model.runs[0]).grad[0] == pytest.approx(-1e-4)
         await pilot.press("i", "f")
@@ -470,8 +489,8 @@ async def test_app_opened_on_a_lesson_shows_it(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.query_one(LessonPane).region.width > 0
-        assert app.model.surface.name == "himmelblau" and len(app.model.runs) == 4
-        assert app.model.horizon >= lesson.setup.steps
+        assert app.explorer.model.surface.name == "himmelblau" and len(app.explorer.model.runs) == 4
+        assert app.explorer.model.computed_step >= lesson.setup.steps
 
 
 async def test_toggling_the_lesson_without_one_says_how_to_pick_one(tmp_path: Path) -> None:
@@ -499,7 +518,7 @@ async def test_a_formula_surface_opens_with_the_controls_naming_it(tmp_path: Pat
         select = app.query_one("#surface-select", Select)
         assert select.value == "formula"
         await pilot.press("n", "n")
-        assert app.model.cursor == 2 and app.model.surface.name == "formula"
+        assert app.explorer.model.cursor == 2 and app.explorer.model.surface.name == "formula"
 
 
 def test_each_key_group_is_one_block_so_help_shows_each_heading_once() -> None:
@@ -520,13 +539,13 @@ async def test_at_80_columns_the_column_keys_bring_the_hidden_step_geometry_into
         await pilot.pause()
         await pilot.press("n", "n", "n")
         await pilot.pause()
-        table = app.table
+        table = app.explorer.table
         assert "‖Δ‖" not in table.render_line(0).text
         await pilot.press("greater_than_sign")
         await pilot.pause()
         assert "‖Δ‖ ∠" in table.render_line(0).text and table.scroll_x > 0
-        step = app.model.focused_run.trajectory[3]
-        moved = math.dist(step.params, app.model.focused_run.trajectory[4].params)
+        step = app.explorer.model.focused_run.trajectory[3]
+        moved = math.dist(step.params, app.explorer.model.focused_run.trajectory[4].params)
         lines = [table.render_line(y).text for y in range(1, table.size.height)]
         assert any(line.rstrip().endswith(f"{moved:.4g}") for line in lines), lines
         await pilot.press("less_than_sign")
@@ -548,11 +567,11 @@ async def test_keys_never_reach_a_control_the_lesson_has_hidden(tmp_path: Path) 
         select = app.query_one("#surface-select", Select)
         select.focus()
         await pilot.pause()
-        app.load_lesson(get_lesson("zigzag"))
+        app.explorer.load_lesson(get_lesson("zigzag"))
         await pilot.pause()
         # Textual leaves the focus on a list in the hidden pane.
         assert isinstance(app.focused, Select) and not app.query_one(ControlsPane).display
         await pilot.press("up", "pageup", "n", "n")
         assert app.is_running
-        assert app.model.cursor == 2
+        assert app.explorer.model.cursor == 2
         assert not select.expanded

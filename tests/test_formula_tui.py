@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 from textual.widgets import Input, Label, OptionList, Select
+from tui_helpers import go_to
 
 from optiscope.core.surfaces import get_surface
 from optiscope.core.surfaces.formula import FormulaSurface
@@ -48,7 +49,7 @@ async def test_a_typed_formula_becomes_the_surface_and_gd_follows_its_exact_grad
     async with app.run_test(size=SIZE) as pilot:
         await _type_formula(pilot, "x**2 + 10*sin(y)", "-2,2,-1,1")
         assert not isinstance(app.screen, FormulaScreen)
-        surface = app.model.surface
+        surface = app.explorer.model.surface
         assert isinstance(surface, FormulaSurface)
         assert surface.text == "x**2 + 10*sin(y)"
         assert surface.domain == ((-2.0, 2.0), (-1.0, 1.0))
@@ -57,10 +58,10 @@ async def test_a_typed_formula_becomes_the_surface_and_gd_follows_its_exact_grad
             await pilot.press("n")
         await pilot.pause()
         # Closed form: ∇f = (2x, 10 cos y), x ← x − η∇f.
-        x, y = app.model.start
+        x, y = app.explorer.model.start
         for _ in range(5):
             x, y = x - 0.05 * 2 * x, y - 0.05 * 10 * math.cos(y)
-        shown = app.model.record(app.model.runs[0]).params
+        shown = app.explorer.model.record(app.explorer.model.runs[0]).params
         np.testing.assert_allclose(shown, [x, y], rtol=1e-13)
         await pilot.pause()
         select = app.query_one("#surface-select", Select)
@@ -73,7 +74,7 @@ async def test_code_in_the_formula_box_is_refused_and_nothing_runs(tmp_path: Pat
     marker = tmp_path / "ran"
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        before = app.model.surface
+        before = app.explorer.model.surface
         for attempt in (
             f"__import__('os').system('touch {marker}')",
             "x.__class__",
@@ -87,7 +88,7 @@ async def test_code_in_the_formula_box_is_refused_and_nothing_runs(tmp_path: Pat
             assert message.startswith("bad formula") or "not" in message, (attempt, message)
             await pilot.press("escape")
             await pilot.pause()
-        assert app.model.surface is before
+        assert app.explorer.model.surface is before
         assert not marker.exists()
 
 
@@ -96,15 +97,15 @@ async def test_an_unbalanced_formula_shows_where_and_escape_keeps_the_surface(
 ) -> None:
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        version = app.model.version
+        version = app.explorer.model.version
         await _type_formula(pilot, "x**2 + 10*sin(y")
         message = str(app.screen.query_one("#formula-error", Label).render())
         assert "')' is missing" in message
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, FormulaScreen)
-        assert app.model.surface.name == "lecture-bowl"
-        assert app.model.version == version
+        assert app.explorer.model.surface.name == "lecture-bowl"
+        assert app.explorer.model.version == version
 
 
 async def test_a_bad_domain_is_refused_with_a_message(tmp_path: Path) -> None:
@@ -114,7 +115,7 @@ async def test_a_bad_domain_is_refused_with_a_message(tmp_path: Path) -> None:
         assert isinstance(app.screen, FormulaScreen)
         message = str(app.screen.query_one("#formula-error", Label).render())
         assert "domain" in message
-        assert app.model.surface.name == "lecture-bowl"
+        assert app.explorer.model.surface.name == "lecture-bowl"
 
 
 async def test_the_rosenbrock_example_steps_exactly_like_the_built_in(tmp_path: Path) -> None:
@@ -131,11 +132,11 @@ async def test_the_rosenbrock_example_steps_exactly_like_the_built_in(tmp_path: 
         assert app.screen.query_one("#formula-input", Input).value == EXAMPLES[index][0]
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.model.surface, FormulaSurface)
-        app.model.jump(300)
-        run = app.model.runs[0]
+        assert isinstance(app.explorer.model.surface, FormulaSurface)
+        await go_to(pilot, app, 300)
+        run = app.explorer.model.runs[0]
         built_in = Trajectory(
-            get_surface("rosenbrock"), run.setup, app.model.start, app.model.noise
+            get_surface("rosenbrock"), run.setup, app.explorer.model.start, app.explorer.model.noise
         )
         built_in.run_to(301)
         np.testing.assert_array_equal(
@@ -148,11 +149,9 @@ async def test_a_formula_that_leaves_its_domain_is_a_shown_state(tmp_path: Path)
     app = _app(tmp_path, ["gd(lr=0.5)"])
     async with app.run_test(size=SIZE) as pilot:
         await _type_formula(pilot, "log(x) + y**2", "0.05,3,-2,2")
-        assert isinstance(app.model.surface, FormulaSurface)
-        app.model.jump(50)
-        app.refresh_cursor()
-        await pilot.pause()
-        status = app.model.runs[0].trajectory.status
+        assert isinstance(app.explorer.model.surface, FormulaSurface)
+        await go_to(pilot, app, 50)
+        status = app.explorer.model.runs[0].trajectory.status
         assert status.kind == "diverged"
         assert "domain" in status.text()
         assert "diverged" in str(app.query_one(StatusLine).render())
@@ -201,7 +200,7 @@ async def test_a_formula_and_domain_typed_in_one_burst_land_in_their_own_boxes(
         await pilot.pause()
         await pilot.pause()
         assert not isinstance(app.screen, FormulaScreen)
-        surface = app.model.surface
+        surface = app.explorer.model.surface
         assert isinstance(surface, FormulaSurface)
         assert surface.text == "x*x + y*y"
         assert surface.domain == ((-1.0, 1.0), (-2.0, 2.0))

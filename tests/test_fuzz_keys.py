@@ -43,7 +43,7 @@ async def test_keys_sent_this_way_reach_the_bindings(tmp_path) -> None:  # type:
             event.set_sender(app)
             app._driver.send_message(event)
         await pilot.pause()
-        assert app.model.cursor == 5 and app.model.focused == 1
+        assert app.explorer.model.cursor == 5 and app.explorer.model.focused == 1
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -63,18 +63,20 @@ async def test_random_keys_never_raise(size: tuple[int, int], tmp_path) -> None:
                 await pilot.pause()
         await pilot.pause()
         assert app.is_running
-        presses_seen = app.model.cursor + app.model.version + app.plot.window[0][0]
+        presses_seen = (
+            app.explorer.model.cursor + app.explorer.model.version + app.explorer.plot.window[0][0]
+        )
         assert presses_seen != 0
-        assert app.model.cursor >= 0
-        assert 1 <= len(app.model.runs) <= 8
+        assert app.explorer.model.cursor >= 0
+        assert 1 <= len(app.explorer.model.runs) <= 8
         # Still responsive after the storm: close any dialog, pause, and step from the start.
         while len(app.screen_stack) > 1:
             await pilot.press("escape")
         for _ in range(3):  # an open dropdown takes one Escape, a focused field another
-            if app.focused is not app.plot:
+            if app.focused is not app.explorer.plot:
                 await pilot.press("escape")
-        if app.running:
+        if app.explorer.running:
             await pilot.press("space")
-        assert not app.running
+        assert not app.explorer.running
         await pilot.press("home", "n", "n", "n")
-        assert app.model.cursor == 3
+        assert app.explorer.model.cursor == 3

@@ -68,14 +68,14 @@ async def test_H_opens_the_view_and_its_keys_do_not_step_the_explorer(tmp_path: 
         assert isinstance(screen, HighDimScreen)
         await pilot.press("n", "n", "a", "x", "v")
         assert screen.model.cursor == 2
-        assert app.model.cursor == 1  # the explorer's n did not fire behind the view
-        assert len(app.model.runs) == 4  # nor its "a" (add optimizer)
+        assert app.explorer.model.cursor == 1  # the explorer's n did not fire behind the view
+        assert len(app.explorer.model.runs) == 4  # nor its "a" (add optimizer)
         await settle(app)
         await pilot.press("escape")
         assert not isinstance(app.screen, HighDimScreen)
-        assert app.model.cursor == 1
+        assert app.explorer.model.cursor == 1
         await pilot.press("n")
-        assert app.model.cursor == 2
+        assert app.explorer.model.cursor == 2
 
 
 @pytest.mark.parametrize("key", ["escape", "q", "H"])
@@ -109,11 +109,11 @@ async def test_a_click_on_the_plane_does_not_move_the_explorer_start(tmp_path: P
     app = OptiscopeApp(ExplorerModel.create(), export_dir=tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        start = app.model.start
+        start = app.explorer.model.start
         await pilot.press("H")
         await settle(app)
         await pilot.click("#hd-plane", offset=(20, 8))
-        assert app.model.start == start
+        assert app.explorer.model.start == start
 
 
 # -- the numbers -------------------------------------------------------------------------------
@@ -359,7 +359,7 @@ async def test_random_keys_on_the_view_never_raise(size: tuple[int, int], tmp_pa
         while len(app.screen_stack) > 1:
             await pilot.press("escape")
         await pilot.press("home", "n")
-        assert app.model.cursor == 1
+        assert app.explorer.model.cursor == 1
 
 
 # -- the widgets' pure parts -------------------------------------------------------------------

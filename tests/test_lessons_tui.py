@@ -30,8 +30,8 @@ async def test_each_lesson_opens_with_two_keys_as_stated(tmp_path: Path, lesson:
         await pilot.pause()
         await pilot.press("L", KEY_OF[lesson.id])
         await pilot.pause()
-        model, setup = app.model, lesson.setup
-        assert app.lesson is lesson
+        model, setup = app.explorer.model, lesson.setup
+        assert app.explorer.lesson is lesson
         surface = setup.build_surface()
         assert model.surface.name == surface.name
         assert model.surface.settings == surface.settings

@@ -21,6 +21,7 @@ from optiscope.core.maps.diff import difference
 from optiscope.core.surfaces import get_surface
 from optiscope.tui.app import OptiscopeApp
 from optiscope.tui.bindings import COMMANDS
+from optiscope.tui.explorer.messages import Edit
 from optiscope.tui.map_view import MAP_GTOL, MAP_STEPS
 from optiscope.tui.model import ExplorerModel
 from optiscope.tui.widgets.map_plot import MapPlot
@@ -74,7 +75,7 @@ async def settle(pilot: Pilot[None], bound: float = 20.0) -> MapPlot:
     """Wait (at most ``bound`` seconds) until the map has finished computing."""
     app = pilot.app
     assert isinstance(app, OptiscopeApp)
-    mp = app.map_plot
+    mp = app.explorer.map_plot
     await pilot.pause()
     deadline = time.monotonic() + bound
     while mp.computing and time.monotonic() < deadline:
@@ -105,7 +106,7 @@ async def test_m_draws_himmelblau_basins_as_an_independent_gd_loop_finds_them() 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("m")
         mp = await settle(pilot)
-        assert mp.display and not app.plot.display
+        assert mp.display and not app.explorer.plot.display
         classes = mp.cell_classes
         picture = mp.picture
         assert classes is not None and picture is not None
@@ -177,7 +178,7 @@ async def test_M_cycles_the_metric_and_cells_equal_classify_of_compute_map() -> 
         assert request is not None
         reference = compute_map(
             get_surface("himmelblau"),
-            app.model.runs[0].setup,
+            app.explorer.model.runs[0].setup,
             request.grid,
             MAP_STEPS,
             request.window,
@@ -211,7 +212,7 @@ async def test_b_compares_the_focused_optimizer_with_the_next() -> None:
         surface = get_surface("himmelblau")
         a, b = (
             compute_map(surface, r.setup, request.grid, MAP_STEPS, request.window, gtol=MAP_GTOL)
-            for r in app.model.runs
+            for r in app.explorer.model.runs
         )
         expected = difference(a, b, "steps").classes
         classes = mp.cell_classes
@@ -231,7 +232,7 @@ async def test_b_with_one_optimizer_says_a_second_is_needed() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("b")
         await pilot.pause()
-        assert not app.map_plot.compare
+        assert not (await app.explorer.ensure_map_plot()).compare
         assert any("second optimizer" in n.message for n in app._notifications)
 
 
@@ -239,7 +240,7 @@ async def test_b_with_one_optimizer_says_a_second_is_needed() -> None:
 async def test_escape_cancels_the_computation_and_draws_no_result() -> None:
     app = app_for(f"gd(lr={LR})")
     async with app.run_test(size=(120, 40)) as pilot:
-        mp = app.map_plot
+        mp = await app.explorer.ensure_map_plot()
         mp.steps = 1_000_000  # minutes of work: only a cancel ends it
         await pilot.press("m")
         await pilot.pause(0.3)
@@ -265,40 +266,41 @@ async def test_a_map_cancelled_before_its_thread_starts_does_not_swallow_escape(
     app = app_for(f"gd(lr={LR})")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        mp = app.map_plot
+        mp = await app.explorer.ensure_map_plot()
         mp.steps = 1_000_000
         await pilot.press("m")
         await pilot.pause(0.2)
         assert mp.computing
-        app.action_zoom(0.8)  # a new window: a new worker, its task not yet run ...
-        app.action_map_view()  # ... and the map hidden (cancelling it) in the same tick
+        app.explorer.action_zoom(0.8)  # a new window: a new worker, its task not yet run ...
+        # ... and the map hidden (cancelling it) in the same tick
+        await app.explorer.action_map_view()
         await pilot.pause()
         assert not mp.display and not mp.computing
         app.screen.set_focus(app.query_one("#start-x").query_one("Input"))
         await pilot.pause()
         await pilot.press("escape")
-        assert app.focused is app.plot
+        assert app.focused is app.explorer.plot
         await pilot.press("n")
-        assert app.model.cursor == 1
+        assert app.explorer.model.cursor == 1
 
 
 async def test_pressing_m_again_cancels_and_brings_the_contours_back() -> None:
     app = app_for(f"gd(lr={LR})")
     async with app.run_test(size=(120, 40)) as pilot:
-        mp = app.map_plot
+        mp = await app.explorer.ensure_map_plot()
         mp.steps = 1_000_000
         await pilot.press("m")
         await pilot.pause(0.2)
         await pilot.press("m")
         await pilot.pause()
-        assert not mp.computing and not mp.display and app.plot.display
+        assert not mp.computing and not mp.display and app.explorer.plot.display
 
 
 async def test_quitting_mid_computation_returns_promptly() -> None:
     app = app_for(f"gd(lr={LR})")
     began = time.monotonic()
     async with app.run_test(size=(120, 40)) as pilot:
-        mp = app.map_plot
+        mp = await app.explorer.ensure_map_plot()
         mp.steps = 1_000_000
         await pilot.press("m")
         await pilot.pause(0.3)
@@ -342,14 +344,15 @@ async def test_changing_the_surface_recomputes_for_the_new_surface() -> None:
         await pilot.press("m")
         mp = await settle(pilot)
         before = mp.request
-        assert app.apply_surface("rosenbrock") is None
+        app.explorer.post_message(Edit("surface", "rosenbrock"))
+        await pilot.pause()
         mp = await settle(pilot)
         request = mp.request
         assert request is not None and request is not before
         assert request.surface.name == "rosenbrock"
         reference = compute_map(
             request.surface,
-            app.model.runs[0].setup,
+            app.explorer.model.runs[0].setup,
             request.grid,
             MAP_STEPS,
             request.window,
@@ -366,7 +369,8 @@ async def test_a_new_hyperparameter_recomputes_and_a_new_start_moves_the_marker(
         await pilot.press("m")
         mp = await settle(pilot)
         first = mp.request
-        assert app.apply_hyperparameter("lr", "0.005") is None
+        app.explorer.post_message(Edit("hp:lr", "0.005"))
+        await pilot.pause()
         mp = await settle(pilot)
         assert mp.request is not first
         assert mp.request is not None and mp.request.setups[0].hyperparameters["lr"] == 0.005
@@ -379,7 +383,7 @@ async def test_a_new_hyperparameter_recomputes_and_a_new_start_moves_the_marker(
         rows = canvas_text(mp)
         canvas = mp.canvas
         assert canvas is not None
-        cx, cy, inside = canvas.marker_cells([app.model.start])
+        cx, cy, inside = canvas.marker_cells([app.explorer.model.start])
         assert inside[0] and rows[canvas.rows - 1 - int(cy[0])][int(cx[0])] == "◎"
 
 
@@ -400,10 +404,10 @@ async def test_zooming_while_the_map_is_shown_maps_the_new_window() -> None:
 async def test_v_and_m_show_one_view_at_a_time() -> None:
     app = app_for(f"gd(lr={LR})")
     async with app.run_test(size=(120, 40)) as pilot:
-        mp, loss = app.map_plot, app.query_one("#loss")
+        mp, loss = await app.explorer.ensure_map_plot(), app.query_one("#loss")
 
         def shown() -> tuple[bool, bool, bool]:
-            return app.plot.display, loss.display, mp.display
+            return app.explorer.plot.display, loss.display, mp.display
 
         await pilot.press("m")
         assert shown() == (False, False, True)

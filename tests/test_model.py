@@ -1,4 +1,8 @@
-"""The explorer's model: cursor, runs and setup edits, without any terminal."""
+"""The explorer's model: cursor, runs and setup edits, without any terminal.
+
+The model never computes by itself (the screen extends the runs, in a worker when it takes
+long): ``computed`` does here what the screen does, all at once.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,43 @@ import pytest
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.surfaces import get_surface
-from optiscope.tui.model import INITIAL_HORIZON, MAX_RUNS, ExplorerModel
+from optiscope.tui.model import EXPLORER_STEPS, MAX_RUNS, ExplorerModel
+
+
+def computed(model: ExplorerModel) -> ExplorerModel:
+    """The runs computed as far as the cursor needs, as the screen would."""
+    model.extend_now(model.records_wanted())
+    return model
 
 
 def test_default_is_the_lecture_bowl_from_a_with_four_optimizers() -> None:
-    model = ExplorerModel.create()
+    model = computed(ExplorerModel.create())
     assert model.surface.name == "lecture-bowl" and model.start == (-4.7, -1.3)
     assert [r.label for r in model.runs] == ["gd", "momentum", "rmsprop", "adam"]
     assert len({r.marker for r in model.runs}) == 4 and len({r.color for r in model.runs}) == 4
-    assert all(len(r.trajectory) == INITIAL_HORIZON + 1 for r in model.runs)
+    assert all(len(r.trajectory) == EXPLORER_STEPS + 1 for r in model.runs)
 
 
-def test_stepping_forward_past_the_horizon_extends_runs_and_back_only_moves_the_cursor() -> None:
-    model = ExplorerModel.create()
+def test_stepping_past_the_computed_runs_waits_for_them_and_back_only_moves_the_cursor() -> None:
+    model = computed(ExplorerModel.create())
     trajectories = [r.trajectory for r in model.runs]
-    model.jump(INITIAL_HORIZON + 5)
-    assert all(len(r.trajectory) > INITIAL_HORIZON + 5 for r in model.runs)
+    model.jump(EXPLORER_STEPS + 5)
+    # Asked for, not there yet: the step shown stays the last computed one.
+    assert model.pending and model.shown_step == EXPLORER_STEPS
+    assert all(len(r.trajectory) == EXPLORER_STEPS + 1 for r in model.runs)  # reads compute nothing
+    computed(model)
+    assert not model.pending and model.shown_step == EXPLORER_STEPS + 5
+    assert all(len(r.trajectory) > EXPLORER_STEPS + 5 for r in model.runs)
     assert [r.trajectory for r in model.runs] == trajectories  # extended, not recomputed
     before = model.version
     model.step(-3)
-    assert model.cursor == INITIAL_HORIZON + 2 and model.version == before
+    assert model.cursor == EXPLORER_STEPS + 2 and model.version == before
     model.step(-10_000)
     assert model.cursor == 0
 
 
 def test_record_at_cursor_reads_the_trajectory() -> None:
-    model = ExplorerModel.create()
+    model = computed(ExplorerModel.create())
     model.jump(7)
     run = model.focused_run
     np.testing.assert_array_equal(model.record(run).params, run.trajectory.column("params")[7])
@@ -87,14 +102,14 @@ def test_add_remove_and_cycle() -> None:
 
 def test_a_full_explorer_has_a_marker_and_colour_per_run_and_saves_as_a_session() -> None:
     from optiscope.core.session.spec import from_spec, to_spec
-    from optiscope.tui.model import COLORS, MARKERS
-    from optiscope.tui.session_io import model_from_session, session_from_model
+    from optiscope.tui.comparison import COLORS, MARKERS
+    from optiscope.tui.explorer.sessions import model_of, session_of
 
     assert len(set(MARKERS)) >= MAX_RUNS and len(set(COLORS)) >= MAX_RUNS
     model = ExplorerModel.create()
     while len(model.runs) < MAX_RUNS:
         model.add_optimizer(f"gd(lr={0.01 * len(model.runs):g})")
-    again = model_from_session(from_spec(to_spec(session_from_model(model))))
+    again = model_of(from_spec(to_spec(session_of(model))))
     assert [r.label for r in again.runs] == [r.label for r in model.runs]
 
 
@@ -109,7 +124,7 @@ def test_start_moves_and_named_starts() -> None:
 
 
 def test_status_at_the_cursor_does_not_reveal_the_future() -> None:
-    model = ExplorerModel.create(optimizer_specs=["gd(lr=0.6)"])
+    model = computed(ExplorerModel.create(optimizer_specs=["gd(lr=0.6)"]))
     k = model.focused_run.trajectory.status.step
     assert k is not None
     model.jump(k - 1)
@@ -131,15 +146,29 @@ def test_noise_and_schedule_edits_apply_to_every_run() -> None:
         model.set_noise(-1.0)
 
 
-def test_a_changed_setup_recomputes_only_as_far_as_the_cursor() -> None:
-    model = ExplorerModel.create()
+def test_a_changed_setup_starts_its_runs_over_and_asks_only_as_far_as_the_cursor() -> None:
+    model = computed(ExplorerModel.create())
     model.jump(5000)
+    computed(model)
     model.jump(40)
     assert len(model.runs[0].trajectory) > 5000
     model.set_hyperparameter("lr", "0.3")
-    assert model.horizon == INITIAL_HORIZON
-    assert len(model.focused_run.trajectory) == INITIAL_HORIZON + 1
+    assert len(model.focused_run.trajectory) == 1  # replaced (its start); the screen computes
+    assert model.records_wanted() == EXPLORER_STEPS + 1
+    assert model.missing(model.records_wanted()) == EXPLORER_STEPS  # that run only
     model.jump(3000)
-    model.set_noise("0.1", None)
-    assert model.horizon == 3000
+    model.set_noise(0.1, None)
+    assert model.records_wanted() == 3001
+    computed(model)
     assert all(len(r.trajectory) == 3001 for r in model.runs)
+
+
+def test_reading_the_model_never_computes() -> None:
+    model = ExplorerModel.create()
+    model.jump(300)
+    assert model.pending and model.shown_step == 0
+    for run in model.runs:
+        model.status_text(run)
+        model.record_index(run)
+    assert model.last() == 300  # the cursor is past the steps asked for up front
+    assert all(len(r.trajectory) == 1 for r in model.runs)  # the start only

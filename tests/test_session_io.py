@@ -17,9 +17,10 @@ from optiscope.core.surfaces import get_surface
 from optiscope.core.surfaces.formula import FormulaSurface
 from optiscope.tui import preferences
 from optiscope.tui.cli.main import main
+from optiscope.tui.explorer.sessions import model_of as model_from_session
+from optiscope.tui.explorer.sessions import session_of as session_from_model
 from optiscope.tui.model import ExplorerModel
 from optiscope.tui.preferences import Preferences, load_preferences, save_preferences
-from optiscope.tui.session_io import model_from_session, session_from_model
 
 
 def _edited_model() -> ExplorerModel:
@@ -30,7 +31,7 @@ def _edited_model() -> ExplorerModel:
         ["gd(lr=0.05)", "momentum(beta=0.8)", "rmsprop(lr=0.1, beta=0.9)", "adam"],
         GradientNoise(0.3, 7),
         parse_schedule("cosine(T=150)"),
-        horizon=300,
+        steps=300,
     )
     model.set_surface_setting("theta", "45")
     model.set_start((1.25, -2.5))
@@ -45,7 +46,7 @@ def _edited_model() -> ExplorerModel:
 def _assert_same_explorer(a: ExplorerModel, b: ExplorerModel) -> None:
     assert a.surface.describe() == b.surface.describe()
     assert (a.start, a.noise, a.schedule) == (b.start, b.noise, b.schedule)
-    assert (a.cursor, a.focused, a.horizon) == (b.cursor, b.focused, b.horizon)
+    assert (a.cursor, a.focused, a.base_steps) == (b.cursor, b.focused, b.base_steps)
     assert [r.label for r in a.runs] == [r.label for r in b.runs]
     assert [r.setup.hyperparameters for r in a.runs] == [r.setup.hyperparameters for r in b.runs]
     for ra, rb in zip(a.runs, b.runs, strict=True):
@@ -178,7 +179,7 @@ def test_explorer_opens_on_the_spec_with_its_cursor_and_focus(monkeypatch) -> No
     from optiscope.tui.app import OptiscopeApp
 
     opened: list[ExplorerModel] = []
-    monkeypatch.setattr(OptiscopeApp, "run", lambda self, *a, **k: opened.append(self.model))
+    monkeypatch.setattr(OptiscopeApp, "run", lambda self, *a, **k: opened.append(self.start_model))
     spec = SPEC + " at=25 focus=2"
     assert main(["--spec", spec]) == 0
     (model,) = opened

@@ -14,10 +14,10 @@ from optiscope.core.session.setup import View
 from optiscope.core.session.spec import from_spec, to_spec
 from optiscope.core.surfaces import get_surface
 from optiscope.tui.app import OptiscopeApp
+from optiscope.tui.explorer.sessions import session_of as session_from_model
 from optiscope.tui.model import ExplorerModel
 from optiscope.tui.preferences import CONFIG_DIR_ENV, load_preferences
 from optiscope.tui.screens.session import SessionScreen
-from optiscope.tui.session_io import session_from_model
 from optiscope.tui.widgets.loss_plot import LossPlot
 
 SIZE = (120, 40)
@@ -51,7 +51,7 @@ def _error(app: OptiscopeApp) -> str:
 
 
 def _params(app: OptiscopeApp) -> list[np.ndarray]:
-    return [r.trajectory.column("params") for r in app.model.runs]
+    return [r.trajectory.column("params") for r in app.explorer.model.runs]
 
 
 async def test_the_dialog_shows_the_spec_line_that_reopens_this_exact_setup(
@@ -64,7 +64,7 @@ async def test_the_dialog_shows_the_spec_line_that_reopens_this_exact_setup(
         screen = await _open(pilot)
         spec = screen.query_one("#spec-text", TextArea).text
         session = from_spec(spec)
-        assert session == session_from_model(app.model, app.current_view())
+        assert session == session_from_model(app.explorer.model, app.explorer.current_view())
         assert (session.surface, session.start, session.cursor, session.focused) == (
             "himmelblau",
             (0.5, -0.7),
@@ -86,10 +86,10 @@ async def test_enter_saves_a_file_that_loads_back_to_the_same_session(tmp_path: 
         await _submit(pilot, "#file-input", "saddle")
         assert not isinstance(app.screen, SessionScreen)
         saved = load(tmp_path / "saddle.toml")
-        assert saved == session_from_model(app.model, app.current_view())
+        assert saved == session_from_model(app.explorer.model, app.explorer.current_view())
         assert saved.cursor == 2
         assert saved.view.loss_view is True
-        assert saved.view.table_layout == app.table.requested_layout != "auto"
+        assert saved.view.table_layout == app.explorer.table.requested_layout != "auto"
 
 
 async def test_saving_over_a_file_asks_once_more(tmp_path: Path) -> None:
@@ -107,9 +107,10 @@ async def test_saving_over_a_file_asks_once_more(tmp_path: Path) -> None:
 
 async def test_loading_a_file_restores_setup_cursor_and_view(tmp_path: Path) -> None:
     other = ExplorerModel.create(
-        get_surface("rosenbrock"), (-1.0, 2.0), ["adam(lr=0.05)", "momentum"], horizon=300
+        get_surface("rosenbrock"), (-1.0, 2.0), ["adam(lr=0.05)", "momentum"], steps=300
     )
     other.jump(40)
+    other.extend_now(other.records_wanted())
     view = View(window=((-1.5, 1.5), (-0.5, 2.5)), equal_aspect=True, loss_view=False)
     save(session_from_model(other, view), tmp_path / "rb.toml")
     app = _app(tmp_path)
@@ -122,14 +123,14 @@ async def test_loading_a_file_restores_setup_cursor_and_view(tmp_path: Path) -> 
         app.screen.query_one("#load-file", Button).press()
         await pilot.pause()
         assert not isinstance(app.screen, SessionScreen)
-        assert app.model.surface.name == "rosenbrock"
-        assert app.model.cursor == 40
-        assert [r.label for r in app.model.runs] == [r.label for r in other.runs]
+        assert app.explorer.model.surface.name == "rosenbrock"
+        assert app.explorer.model.cursor == 40
+        assert [r.label for r in app.explorer.model.runs] == [r.label for r in other.runs]
         theirs_all = [r.trajectory.column("params") for r in other.runs]
         for mine, theirs in zip(_params(app), theirs_all, strict=True):
             np.testing.assert_array_equal(mine[:41], theirs[:41])
-        assert app.plot.zoomed_view == ((-1.5, 1.5), (-0.5, 2.5))
-        assert app.plot.equal_aspect is True
+        assert app.explorer.plot.zoomed_view == ((-1.5, 1.5), (-0.5, 2.5))
+        assert app.explorer.plot.equal_aspect is True
         assert app.query_one(LossPlot).display is False
 
 
@@ -148,7 +149,7 @@ async def test_a_corrupt_or_foreign_file_is_refused_and_nothing_changes(
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "n")
-        version, before = app.model.version, _params(app)
+        version, before = app.explorer.model.version, _params(app)
         await _open(pilot)
         app.screen.query_one("#file-input", Input).value = "bad.toml"
         app.screen.query_one("#load-file", Button).press()
@@ -156,7 +157,7 @@ async def test_a_corrupt_or_foreign_file_is_refused_and_nothing_changes(
         assert isinstance(app.screen, SessionScreen)
         message = _error(app)
         assert "bad.toml" in message and expected.lower() in message.lower(), message
-        assert app.model.version == version and app.model.cursor == 2
+        assert app.explorer.model.version == version and app.explorer.model.cursor == 2
         for a, b in zip(before, _params(app), strict=True):
             np.testing.assert_array_equal(a, b)
 
@@ -169,16 +170,20 @@ async def test_a_pasted_spec_opens_its_setup_and_a_bad_one_is_refused(tmp_path: 
         await _submit(pilot, "#spec-input", "optiscope:v1 surface=nowhere")
         assert isinstance(app.screen, SessionScreen)
         assert "nowhere" in _error(app)
-        assert app.model.surface.name == "himmelblau"
+        assert app.explorer.model.surface.name == "himmelblau"
         await _submit(pilot, "#spec-input", spec)
         assert not isinstance(app.screen, SessionScreen)
-        assert app.model.surface.name == "formula"
-        assert app.model.cursor == 5
+        assert app.explorer.model.surface.name == "formula"
+        assert app.explorer.model.cursor == 5
         # Closed form on the saddle: x ← 0.8 x, y ← 1.2 y.
         np.testing.assert_allclose(
-            app.model.record(app.model.runs[0]).params, [0.8**5, 0.01 * 1.2**5], rtol=1e-12
+            app.explorer.model.record(app.explorer.model.runs[0]).params,
+            [0.8**5, 0.01 * 1.2**5],
+            rtol=1e-12,
         )
-        assert to_spec(app.current_session()).startswith("optiscope:v1 surface='x**2 - y**2'")
+        assert to_spec(app.explorer.current_session()).startswith(
+            "optiscope:v1 surface='x**2 - y**2'"
+        )
 
 
 @pytest.mark.parametrize("name", ["../escape.toml", "/tmp/elsewhere.toml", "sub/dir.toml", "~x"])
@@ -205,9 +210,9 @@ async def test_a_sessions_view_is_applied_at_start(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.query_one(LossPlot).display is True
-        assert app.table.requested_layout == "wide"
-        assert app.plot.zoomed_view == ((-2.0, 2.0), (-3.0, 1.0))
-        assert app.current_view() == view
+        assert app.explorer.table.requested_layout == "wide"
+        assert app.explorer.plot.zoomed_view == ((-2.0, 2.0), (-3.0, 1.0))
+        assert app.explorer.current_view() == view
 
 
 async def test_preferences_set_the_theme_and_default_view(
@@ -224,7 +229,7 @@ async def test_preferences_set_the_theme_and_default_view(
         await pilot.pause()
         assert app.theme == "nord"
         assert app.query_one(LossPlot).display is True
-        assert app.table.requested_layout == "stacked"
+        assert app.explorer.table.requested_layout == "stacked"
         assert not app.screen.has_class("-spark")
 
 
@@ -256,7 +261,7 @@ async def test_picking_a_theme_and_saving_the_view_writes_the_preferences(
         await pilot.pause()
         assert load_preferences()[0].theme == "gruvbox"
         await pilot.press("v", "s")
-        app.action_save_preferences()
+        app.explorer.action_save_preferences()
         await pilot.pause()
     prefs, note = load_preferences()
     assert note is None

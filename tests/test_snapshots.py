@@ -21,15 +21,14 @@ CASES = [
 @pytest.mark.parametrize(("scene", "size"), CASES)
 def test_screen(snap_compare, tmp_path, scene, size) -> None:  # type: ignore[no-untyped-def]
     app = OptiscopeApp(scene.model(), export_dir=tmp_path)
-    if scene.waits_for_workers:
-        # snap_compare presses its keys just before the picture: press them here instead,
-        # then wait for the worker they started (the map), so the picture is its result.
-        async def settle(pilot):  # type: ignore[no-untyped-def]
-            await pilot.pause()
-            await pilot.press(*scene.keys)
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
 
-        assert snap_compare(app, run_before=settle, terminal_size=size)
-        return
-    assert snap_compare(app, press=list(scene.keys), terminal_size=size)
+    # snap_compare presses its keys just before the picture: press them here instead, then
+    # wait for the workers they started (runs computed ahead, a map), so the picture is
+    # their result and not a moment of their progress.
+    async def settle(pilot):  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press(*scene.keys)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=settle, terminal_size=size)

@@ -59,7 +59,7 @@ async def test_adagrads_bars_only_fall_and_rmsprops_climb_near_the_minimum(tmp_p
         await pilot.press("g")
         await pilot.press(*"40", "enter")
         await pilot.pause()
-        adagrad = app.model.runs[0].trajectory.column("effective_lr")
+        adagrad = app.explorer.model.runs[0].trajectory.column("effective_lr")
         w_line, b_line = _lines(app)
         assert w_line.split()[:3] == ["●", "ηeff", "w"] and b_line.split()[:2] == ["ηeff", "b"]
         # One cell per step 0..40, then ηeff at step 40 as the step table prints it.
@@ -71,7 +71,7 @@ async def test_adagrads_bars_only_fall_and_rmsprops_climb_near_the_minimum(tmp_p
             assert fmt(adagrad[40, i]) in line.split()
         await pilot.press("o")  # RMSprop
         await pilot.pause()
-        rms = app.model.runs[1].trajectory.column("effective_lr")[:41, 1]
+        rms = app.explorer.model.runs[1].trajectory.column("effective_lr")[:41, 1]
         bars = _lines(app)[1].split()[2]
         levels = [BLOCKS.index(c) for c in bars]
         # b's rate dips, then climbs past where it started as the gradient fades.
@@ -90,7 +90,7 @@ async def test_s_toggles_the_strip_and_it_starts_hidden_on_a_small_terminal(
         await pilot.press("s", "n", "n")
         await pilot.pause()
         assert strip.region.height == 2
-        gd = app.model.runs[0].trajectory.column("effective_lr")
+        gd = app.explorer.model.runs[0].trajectory.column("effective_lr")
         w_line = _lines(app)[0]
         assert w_line.split()[3] == BLOCKS[3] * 3  # GD's constant rate, steps 0..2
         assert all(len(line) <= strip.content_region.width for line in _lines(app))

@@ -1,5 +1,9 @@
-"""Every key of the explorer, in one table: the footer, the help screen and the command
-palette are all generated from it, and each binding has an id so a keymap can remap it."""
+"""Every key, in tables: the footer, the help screen and the command palette of each screen
+are generated from its table, and each binding has an id so a keymap can remap it.
+
+``STEPPING`` holds the keys every stepping screen shares (the explorer and the
+high-dimensional view), so a remapped "step-forward" steps in both.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ class Command:
     key_display: str | None = None
 
 
-COMMANDS: tuple[Command, ...] = (
+STEPPING: tuple[Command, ...] = (
     Command(
         "n,right",
         "step(1)",
@@ -40,26 +44,31 @@ COMMANDS: tuple[Command, ...] = (
     Command("left_square_bracket", "speed(-1)", "Slower", "slower", "run slower", key_display="["),
     Command("g", "jump", "Jump", "jump", "jump to a step number", True),
     Command("home", "first", "First", "first", "go to step 0"),
-    Command("end", "last", "Last", "last", "go to the last computed step"),
-    Command("r", "reset", "Reset", "reset", "back to step 0 and stop running"),
+    Command(
+        "end", "last", "Last", "last", "go to the end of the run (--steps, or as far as stepped)"
+    ),
     Command(
         "o",
-        "cycle_optimizer(1)",
+        "cycle_focus(1)",
         "Focus",
         "cycle-optimizer",
-        "focus the next optimizer (table, explain, form)",
+        "focus the next optimizer (what the table, bars and explain pane show)",
         True,
         "Optimizers",
     ),
     Command(
         "O",
-        "cycle_optimizer(-1)",
+        "cycle_focus(-1)",
         "Focus back",
         "cycle-optimizer-back",
         "focus the previous optimizer",
         False,
         "Optimizers",
     ),
+)
+
+EXPLORER: tuple[Command, ...] = (
+    Command("r", "reset", "Reset", "reset", "back to step 0 and stop running"),
     Command(
         "a",
         "add_optimizer",
@@ -285,12 +294,84 @@ COMMANDS: tuple[Command, ...] = (
     Command("E", "export", "Export", "export", "write the run as CSV and JSON", group="Files"),
     Command("P", "screenshot", "Screenshot", "screenshot", "save an SVG screenshot", group="Files"),
     Command("question_mark", "help", "Help", "help", "all keys", True, "App", key_display="?"),
-    Command("q", "quit", "Quit", "quit", "quit optiscope", True, "App"),
+    Command("q", "app.quit", "Quit", "quit", "quit optiscope", True, "App"),
+)
+
+HIGHDIM: tuple[Command, ...] = (
+    Command(
+        "b",
+        "cycle_field",
+        "Bars",
+        "hd-bars",
+        "bars: the next quantity (|g|, √S, ηeff, |Δ|)",
+        True,
+        "High-dim",
+    ),
+    Command(
+        "e",
+        "toggle_plane",
+        "Plane",
+        "hd-plane",
+        "the view plane: Hessian eigenvectors or two random directions",
+        True,
+        "High-dim",
+    ),
+    Command(
+        "R",
+        "toggle_rotated",
+        "Rotate",
+        "hd-rotate",
+        "the quadratic in its eigenbasis or rotated (the basis lesson)",
+        True,
+        "High-dim",
+    ),
+    Command(
+        "v",
+        "toggle_pane",
+        "Plane/basis",
+        "hd-pane",
+        "narrow terminals: the plane or the basis panel",
+        False,
+        "High-dim",
+    ),
+    Command(
+        "question_mark",
+        "help",
+        "Help",
+        "hd-help",
+        "what each panel shows",
+        True,
+        "App",
+        key_display="?",
+    ),
+    Command(
+        "escape,q,H",
+        "close",
+        "Explorer",
+        "hd-close",
+        "back to the explorer",
+        True,
+        "App",
+        key_display="Esc",
+    ),
 )
 
 
-def bindings() -> list[Binding]:
+def grouped(commands: tuple[Command, ...]) -> tuple[Command, ...]:
+    """Commands with each group in one block, groups in order of first appearance (so help
+    shows each heading once when a screen adds its keys to the shared stepping ones)."""
+    order: dict[str, int] = {}
+    for c in commands:
+        order.setdefault(c.group, len(order))
+    return tuple(sorted(commands, key=lambda c: order[c.group]))
+
+
+#: Everything the explorer binds, in help order.
+COMMANDS: tuple[Command, ...] = grouped(STEPPING + EXPLORER)
+
+
+def bindings(commands: tuple[Command, ...]) -> list[Binding]:
     return [
         Binding(c.keys, c.action, c.short, show=c.show, id=c.id, key_display=c.key_display)
-        for c in COMMANDS
+        for c in commands
     ]

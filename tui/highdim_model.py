@@ -1,5 +1,5 @@
 """The high-dimensional screen's state, with no terminal code: the problem, the compared runs,
-the step cursor, the focused run, the quantity the bars show and the view plane.
+the quantity the bars show and the view plane (the cursor and focus are ``Comparison``'s).
 
 Runs are computed ``initial_horizon`` records ahead and extended (never recomputed) when the
 cursor walks past; a rotation builds the other basis's problem and recomputes the runs to
@@ -20,7 +20,7 @@ from optiscope.core.highdim.run import HighDimRun, Record, horizon, parse_setup
 from optiscope.core.highdim.spec import DEFAULT_PROBLEM, parse_problem, with_rotation
 from optiscope.core.highdim.views import FIELDS, Basis, Plane, TopK, plane, top_k, window
 
-from .model import COLORS, MARKERS
+from .comparison import COLORS, MARKERS, Comparison
 
 #: The basis lesson in four runs (learning rates tuned on the unrotated problem, λmax = 1):
 #: steps to 1e-4 of the start gap at D = 100, κ = 1e4 are 2837/2837 (GD), 308/1902
@@ -62,22 +62,23 @@ class Compared:
     def label(self) -> str:
         return self.run.label
 
+    @property
+    def recorded(self) -> HighDimRun:
+        return self.run
 
-class HighDimModel:
-    """Problem, runs, cursor, focus, bar quantity and view plane of the high-dim screen."""
+
+class HighDimModel(Comparison[Compared]):
+    """Problem, runs, bar quantity and view plane of the high-dim screen."""
 
     def __init__(self, problem: Problem, specs: Sequence[str]) -> None:
         if not specs:
             raise OptiscopeError("give at least one optimizer")
         if len(specs) > len(MARKERS):
             raise OptiscopeError(f"at most {len(MARKERS)} optimizers; got {len(specs)}")
+        super().__init__([], MIN_HORIZON, MAX_STEP)
         self.specs = list(specs)
-        self.cursor = 0
-        self.focused = 0
         self.field = FIELD_ORDER[0]
         self.basis: Basis = "eigen"
-        #: Bumped whenever the runs are rebuilt, so views can drop what they cached.
-        self.version = 0
         self._set_problem(problem)
 
     @classmethod
@@ -93,72 +94,39 @@ class HighDimModel:
         setups = [parse_setup(spec, problem) for spec in self.specs]
         self.problem = problem
         self.max_step = min(MAX_STEP, horizon(problem.dim) - 1)
-        self.horizon = min(max(initial_horizon(problem.dim), self.cursor), self.max_step)
-        self.compared = [
+        self.base_steps = min(initial_horizon(problem.dim), self.max_step)
+        self.entries = [
             Compared(spec, HighDimRun(problem, setup), COLORS[i], MARKERS[i])
             for i, (spec, setup) in enumerate(zip(self.specs, setups, strict=True))
         ]
-        self._extend()
         self.version += 1
         self._planes: dict[Basis, Plane] = {}
         self._surface: PlaneSurface | None = None
 
-    def _extend(self) -> None:
-        for c in self.compared:
-            c.run.run_to(self.horizon + 1)
+    @property
+    def compared(self) -> list[Compared]:
+        return self.entries
 
     @property
     def runs(self) -> list[HighDimRun]:
-        return [c.run for c in self.compared]
+        return [c.run for c in self.entries]
 
     @property
     def focused_run(self) -> Compared:
-        return self.compared[self.focused]
+        return self.focused_entry
 
     @property
     def rotatable(self) -> bool:
         return isinstance(self.problem, Quadratic)
 
     def record(self, c: Compared) -> Record:
-        """The record at the cursor, or the last one of a run that stopped (diverged)."""
-        return c.run[min(self.cursor, len(c.run) - 1)]
-
-    def status_text(self, c: Compared) -> str:
-        """running / converged / diverged, as of the cursor."""
-        status = c.run.status
-        if status.step is None or self.cursor < status.step:
-            return "running"
-        return status.text()
-
-    # -- cursor --------------------------------------------------------------------------------
-    def jump(self, t: int) -> int:
-        t = max(0, min(int(t), self.max_step))
-        if t > self.horizon:
-            self.horizon = min(self.max_step, max(t, self.horizon + self.horizon // 2))
-            self._extend()
-            self.version += 1
-        self.cursor = t
-        return t
-
-    def step(self, delta: int = 1) -> int:
-        return self.jump(self.cursor + delta)
-
-    def first(self) -> int:
-        return self.jump(0)
-
-    def last(self) -> int:
-        """The last step every run has computed (the longest run's, if one stopped early)."""
-        return self.jump(max(len(r) for r in self.runs) - 1)
+        """The record at the shown step, or the last one of a run that stopped (diverged)."""
+        return c.run[self.record_index(c)]
 
     @property
     def all_stopped(self) -> bool:
         """True when no run can take another step (diverged or at the step limit)."""
-        return self.cursor >= self.max_step or all(
-            r.status.kind == "diverged" and self.cursor >= len(r) - 1 for r in self.runs
-        )
-
-    def cycle_focus(self, delta: int) -> None:
-        self.focused = (self.focused + delta) % len(self.compared)
+        return self.all_finished
 
     # -- what the bars show --------------------------------------------------------------------
     def cycle_field(self) -> str | None:

@@ -13,37 +13,53 @@ while a one-line box has the focus (``F x*x Tab -1,1,-2,2 Enter`` fills both box
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from typing import Any
+
 from textual import events
 from textual.app import App
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input
 
 
-class InOrderKeysMixin(App[None]):
-    """Mix into an App; ``passive_widgets`` never consume keys of their own."""
+def binds_in_arrival_order(app: App[Any], event: events.Key) -> bool:
+    """Whether the app should look the key up in the bindings now, before routing it.
 
-    passive_widgets: tuple[type[Widget], ...] = ()
+    True unless the focused widget would consume the key itself: printable keys still go
+    to a focused text box as typing, and a widget marked ``PASSIVE_KEYS`` (the plots, the
+    step table: they bind nothing of their own) takes no key before the bindings do. In a
+    dialog only a one-line box is safe: every key it handles is typing or one of its own
+    bindings, while a TextArea or a list may act on Enter or Tab in its key handler, which
+    a binding of the dialog's must not pre-empt.
+    """
+    screen = app.screen
+    if screen.maximized is not None:
+        return False
+    focused = app.focused
+    if focused is None or getattr(focused, "PASSIVE_KEYS", False):
+        return True
+    if isinstance(screen, ModalScreen) and not isinstance(focused, Input):
+        return False
+    return not event.is_printable
 
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self.refocus_if_hidden()
-            if self._binds_in_arrival_order(event) and await self._check_bindings(event.key):
-                return
-        await super().on_event(event)
 
-    def refocus_if_hidden(self) -> None:
-        """Called before each key: move the focus off a widget whose pane has been hidden
-        since it was focused (the app knows where focus belongs)."""
+#: How long a key waits for the focused box to take the keys typed before it.
+TYPING_WAIT = 1.0
 
-    def _binds_in_arrival_order(self, event: events.Key) -> bool:
-        if self.screen.maximized is not None:
-            return False
-        focused = self.focused
-        if focused is None or isinstance(focused, self.passive_widgets):
-            return True
-        if self.screen is not self.screen_stack[0] and not isinstance(focused, Input):
-            # In a dialog only a one-line box is safe: every key it handles is typing or one
-            # of its own bindings. A TextArea or a list may act on Enter or Tab in its key
-            # handler, which a binding of the dialog's must not pre-empt.
-            return False
-        return not event.is_printable
+
+async def typed_so_far(widget: Widget | None) -> None:
+    """Wait until ``widget`` has handled every key already routed to it.
+
+    A key that is about to run a binding in the app's task (Enter, Tab, Escape) came after
+    keys that were handed to the focused box as typing and may still wait in its queue:
+    ``g 1 5 Enter`` in one burst must submit "15", not the "0" the box had before.
+    """
+    if widget is None or getattr(widget, "PASSIVE_KEYS", False):
+        return
+    handled = asyncio.Event()
+    if widget.call_later(handled.set):
+        # A timeout: the box went away (its dialog closed) and nothing waits in it.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(handled.wait(), TYPING_WAIT)

@@ -24,16 +24,14 @@ class Scene:
     sizes: tuple[tuple[int, int], ...] = field(default=((120, 40), (80, 24)))
     #: A whole setup as a one-line spec (a formula surface, say), instead of the fields above.
     spec: str | None = None
-    #: The keys start a worker (the convergence map): pictures wait until it has finished.
-    waits_for_workers: bool = False
 
     def model(self) -> ExplorerModel:
         if self.spec is not None:
             from optiscope.core.session.spec import from_spec
 
-            from .session_io import model_from_session
+            from .explorer.sessions import model_of
 
-            return model_from_session(from_spec(self.spec))
+            return model_of(from_spec(self.spec))
         surface = get_surface(self.surface)
         return ExplorerModel.create(surface, self.start, list(self.optimizers) or None)
 
@@ -130,6 +128,5 @@ SCENES: tuple[Scene, ...] = (
         keys=("m",),
         surface="himmelblau",
         optimizers=("gd(lr=0.01)", "rmsprop(lr=0.1)"),
-        waits_for_workers=True,
     ),
 )

@@ -25,9 +25,9 @@ def launch(args: argparse.Namespace) -> int:
     from ..model import ExplorerModel
 
     if session is not None:
-        from ..session_io import model_from_session
+        from ..explorer.sessions import model_of
 
-        model = model_from_session(session)
+        model = model_of(session)
     else:
         model = ExplorerModel.from_setup(setup_from_args(args))
     view = session.view if session is not None else None

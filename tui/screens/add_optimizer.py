@@ -39,7 +39,7 @@ class AddOptimizerScreen(OnceModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Add an optimizer: pick one, or type a spec and press Enter")
+            yield Label("Add an optimizer: type a spec and press Enter, or Tab to the list")
             yield Input(placeholder="e.g. rmsprop(lr=0.05, beta=0.99)", id="spec-input")
             yield OptionList(
                 *[
@@ -51,7 +51,8 @@ class AddOptimizerScreen(OnceModal[str | None]):
             yield Label("", classes="error", id="add-error", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        # Now, not on the next idle (``focus()``): keys typed right after a belong here.
+        self.set_focus(self.query_one("#spec-input", Input))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -103,7 +103,8 @@ class FormulaScreen(OnceModal[bool]):
             yield Static("Tab moves between the boxes · Esc cancels", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#formula-input", Input).focus()
+        # Now, not on the next idle: keys typed right after F belong in the box.
+        self.set_focus(self.query_one("#formula-input", Input))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

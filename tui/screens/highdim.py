@@ -2,8 +2,8 @@
 logistic regression): loss curves, the focused run's top-k coordinates at the cursor, the
 paths projected on a fixed plane over the loss in that plane, and the basis lesson measured.
 
-A full screen over the explorer: modal, so the explorer's keys do not reach the explorer
-behind it; Escape, q or H go back to it unchanged.
+A full screen over the explorer, with the explorer's stepping keys (one table, see
+``stepping``); Escape, q or H go back to the explorer unchanged.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
@@ -27,20 +27,16 @@ from optiscope.core.highdim.problems import Problem, Quadratic
 from optiscope.core.highdim.spec import problem_spec, problem_summary
 from optiscope.core.highdim.views import FIELDS
 
-from ..autorun import AutoRun
+from ..bindings import HIGHDIM, STEPPING, Command, bindings
 from ..highdim_model import HighDimModel
+from ..stepping import SteppingScreen
 from ..widgets.basis_panel import BasisPanel
 from ..widgets.loss_plot import LossPlot
 from ..widgets.plot_canvas import ContourPlot, PlotSeries
 from ..widgets.status_line import StatusLine
 from ..widgets.topk_bars import TopKBars
-from .jump import JumpScreen
-from .modal import OnceModal
 
 NARROW_BELOW = 100
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
-DEFAULT_SPEED = 50
-MAX_TICK_RATE = 30
 HELP = (
     "Loss: f − f* per step for every optimizer (log scale), the cursor at the step shown.  "
     "Bars: the focused optimizer's largest coordinates of |g|, √S, ηeff = |Δ|/|g| or |Δ| "
@@ -64,26 +60,13 @@ def report_key(problem: Problem, specs: Sequence[str]) -> Hashable:
     return (problem_spec(problem), tuple(specs))
 
 
-class HighDimScreen(OnceModal[None]):
+class HighDimScreen(SteppingScreen):
     CSS_PATH = "../highdim.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,right", "step(1)", "Next", id="hd-step-forward", key_display="n/→"),
-        Binding("p,left", "step(-1)", "Back", id="hd-step-back", key_display="p/←"),
-        Binding("space", "toggle_run", "Run", id="hd-run"),
-        Binding("right_square_bracket", "speed(1)", "Faster", False, id="hd-faster"),
-        Binding("left_square_bracket", "speed(-1)", "Slower", False, id="hd-slower"),
-        Binding("g", "jump", "Jump", False, id="hd-jump"),
-        Binding("home", "first", "First", False, id="hd-first"),
-        Binding("end", "last", "Last", False, id="hd-last"),
-        Binding("o", "cycle_focus(1)", "Focus", id="hd-focus"),
-        Binding("O", "cycle_focus(-1)", "Focus back", False, id="hd-focus-back"),
-        Binding("b", "cycle_field", "Bars", id="hd-bars"),
-        Binding("e", "toggle_plane", "Plane", id="hd-plane"),
-        Binding("R", "toggle_rotated", "Rotate", id="hd-rotate"),
-        Binding("v", "toggle_pane", "Plane/basis", False, id="hd-pane"),
-        Binding("question_mark", "help", "Help", id="hd-help", key_display="?"),
-        Binding("escape,q,H", "close", "Explorer", id="hd-close", key_display="Esc"),
-    ]
+    COMMANDS_TABLE: ClassVar[tuple[Command, ...]] = STEPPING + HIGHDIM
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(STEPPING + HIGHDIM)]
+    SPEEDS: ClassVar[tuple[int, ...]] = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+    DEFAULT_SPEED: ClassVar[int] = 50
+    MAX_TICK_RATE: ClassVar[int] = 30
 
     def __init__(
         self, problem_text: str | None = None, optimizer_specs: list[str] | None = None
@@ -96,7 +79,6 @@ class HighDimScreen(OnceModal[None]):
         except OptiscopeError as exc:
             self.error = str(exc)
             self.model = HighDimModel.create()
-        self.autorun = AutoRun(self, self._advance, SPEEDS, DEFAULT_SPEED, MAX_TICK_RATE)
         self._shown_version = -1
         self._paths_key: Hashable = None
         self._paths: list[PlotSeries] = []
@@ -104,8 +86,19 @@ class HighDimScreen(OnceModal[None]):
         self._reported: set[int] = set()
 
     @property
-    def speed(self) -> int:
-        return self.autorun.speed
+    def comparison(self) -> HighDimModel:  # type: ignore[override]
+        return self.model
+
+    def keep_up(self, quick: bool = True) -> None:
+        """High-dimensional runs keep a cache of recent blocks that reading fills, so one
+        thread does both: the runs are extended here, as far as the cursor needs."""
+        self.model.extend_now(self.model.records_wanted())
+
+    def show_cursor(self) -> None:
+        self.refresh_cursor()
+
+    def show_all(self) -> None:
+        self.refresh_all()
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -125,6 +118,7 @@ class HighDimScreen(OnceModal[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.keep_up()
         if self.error is not None:
             self.notify(self.error, title="high-dimensional view", severity="error", timeout=8)
         self.refresh_all()
@@ -183,7 +177,7 @@ class HighDimScreen(OnceModal[None]):
 
     def _draw_plane(self) -> None:
         model = self.model
-        key = (model.version, model.basis)
+        key = (model.version, model.basis, tuple(len(r) for r in model.runs))
         if key == self._paths_key:
             return
         self._paths_key = key
@@ -285,56 +279,7 @@ class HighDimScreen(OnceModal[None]):
         if self.is_attached:
             self._show_basis()
 
-    # -- actions: steps ----------------------------------------------------------------------
-    def action_step(self, delta: int) -> None:
-        self.model.step(delta)
-        self.refresh_cursor()
-
-    def action_first(self) -> None:
-        self.model.first()
-        self.refresh_cursor()
-
-    def action_last(self) -> None:
-        self.model.last()
-        self.refresh_cursor()
-
-    def action_jump(self) -> None:
-        def done(step: int | None) -> None:
-            if step is not None and self.is_attached:
-                self.model.jump(step)
-                self.refresh_cursor()
-
-        self.app.push_screen(JumpScreen(self.model.cursor, self.model.max_step), done)
-
-    def action_toggle_run(self) -> None:
-        self.autorun.toggle()
-        self.refresh_cursor()
-
-    def action_speed(self, delta: int) -> None:
-        self.autorun.change_speed(delta)
-        self.refresh_cursor()
-
-    def _stop(self) -> None:
-        self.autorun.stop()
-
-    def _advance(self, steps: int) -> bool:
-        """One auto-run tick; False once every run has stopped."""
-        self.model.step(steps)
-        done = self.model.all_stopped
-        if done:
-            self.autorun.stop()  # before the refresh, so the status line says "paused"
-        self.refresh_cursor()
-        return not done
-
-    @property
-    def running(self) -> bool:
-        return self.autorun.running
-
     # -- actions: what is shown ----------------------------------------------------------------
-    def action_cycle_focus(self, delta: int) -> None:
-        self.model.cycle_focus(delta)
-        self.refresh_cursor()
-
     def action_cycle_field(self) -> None:
         message = self.model.cycle_field()
         if message is not None:
@@ -361,6 +306,7 @@ class HighDimScreen(OnceModal[None]):
             return
         self.error = None
         self._reported.clear()
+        self.keep_up()
         rotated = getattr(self.model.problem, "rotated", False)
         self.notify("rotated basis" if rotated else "axis-aligned basis", timeout=2)
         self.refresh_all()
@@ -375,7 +321,7 @@ class HighDimScreen(OnceModal[None]):
         self.toggle_class("-help")
 
     def action_close(self) -> None:
-        self._stop()
+        self.autorun.stop()
         self.dismiss(None)
 
     def on_contour_plot_clicked(self, event: ContourPlot.Clicked) -> None:

@@ -55,7 +55,8 @@ class LessonScreen(OnceModal[str | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        # Now, not on the next idle: the letter typed right after L picks the lesson.
+        self.set_focus(self.query_one(OptionList))
 
     def on_key(self, event: events.Key) -> None:
         if event.character in LESSON_KEYS:

@@ -53,6 +53,13 @@ class SessionScreen(OnceModal[str | None]):
     SessionScreen Horizontal Button { width: auto; }
     SessionScreen Button { min-width: 10; margin-left: 1; }
     SessionScreen OptionList { height: auto; max-height: 6; }
+    /* Compact boxes have no border: the focused one is marked by a bar on its left (a
+       glyph, so it shows without colour) and a tint. */
+    SessionScreen Input, SessionScreen OptionList { border-left: blank; }
+    SessionScreen Input:focus, SessionScreen OptionList:focus, SessionScreen TextArea:focus {
+        border-left: thick $accent; background: $accent 20%;
+    }
+    SessionScreen Button:focus { text-style: bold reverse; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Close", id="close-session")
@@ -77,14 +84,9 @@ class SessionScreen(OnceModal[str | None]):
         self._confirm_overwrite: str | None = None
 
     def compose(self) -> ComposeResult:
+        # Tab order follows what is done most: save or load a file, then open a pasted
+        # spec, then copy this setup's spec.
         with Vertical():
-            yield Label("This setup as one line", classes="section")
-            yield TextArea(self.spec, read_only=True, soft_wrap=True, id="spec-text")
-            with Horizontal():
-                yield Static('Paste it in a post; `optiscope --spec "…"` opens it.', classes="hint")
-                yield Button("Copy", id="copy-spec", compact=True)
-            yield Label("Open a spec someone shared", classes="section")
-            yield Input(placeholder="optiscope:v1 surface=… opt=…", id="spec-input", compact=True)
             yield Label("Session file", classes="section")
             yield Static(
                 "Files stay in this browser session's own folder; Save also downloads it."
@@ -101,14 +103,23 @@ class SessionScreen(OnceModal[str | None]):
                     *[Option(Text(p.name), id=str(i)) for i, p in enumerate(self.files)],
                     id="session-files",
                 )
+            yield Label("Open a spec someone shared", classes="section")
+            yield Input(placeholder="optiscope:v1 surface=… opt=…", id="spec-input", compact=True)
+            yield Label("This setup as one line", classes="section")
+            yield TextArea(self.spec, read_only=True, soft_wrap=True, id="spec-text")
+            with Horizontal():
+                yield Static('Paste it in a post; `optiscope --spec "…"` opens it.', classes="hint")
+                yield Button("Copy", id="copy-spec", compact=True)
             yield Label("", classes="error", id="session-error", markup=False)
             yield Static(
-                "Enter in the spec box opens it · Enter in the file box saves · Esc closes",
+                "Enter in the file box saves · Enter in the spec box opens it · "
+                "Tab moves on · Esc closes",
                 classes="hint",
             )
 
     def on_mount(self) -> None:
-        self.query_one("#file-input", Input).focus()
+        # Now, not on the next idle: a name typed right after w lands in the box.
+        self.set_focus(self.query_one("#file-input", Input))
 
     # -- events ----------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:

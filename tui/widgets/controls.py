@@ -1,13 +1,14 @@
 """The controls pane: surface, start, compared optimizers, hyperparameters, noise, schedule.
 
-Every edit goes through the explorer's ``apply_*`` methods, which validate it and return
-an error to show inline; the model keeps its last good value.
+It shows a snapshot (``show``) and sends every change up as a message: an ``Edit`` (answered
+with the reason when refused, shown inline), ``FocusRun`` or ``OpenFormula``. It never
+touches the model or the App.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,16 +17,17 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
 from optiscope.core.params import Param
+from optiscope.core.schedules import parse_schedule
 from optiscope.core.surfaces import SURFACES
 
-from ..model import ExplorerModel
-from .field_row import FieldRow
+from ..explorer.messages import Edit, FocusRun, OpenFormula
+from ..explorer.numbers import number
+from ..explorer.snapshot import Shown
+from .field_row import Check, FieldRow
 from .flag_box import FlagBox
-
-if TYPE_CHECKING:
-    from ..app import OptiscopeApp
 
 CUSTOM_START = "__custom__"
 #: The surface list's last entry: opens the formula box (key F does the same).
@@ -40,8 +42,29 @@ def value_text(value: object) -> str:
     return str(value)
 
 
+def refusal(check: object) -> Check:
+    """A Check from a function that raises OptiscopeError on text it refuses."""
+
+    def checked(text: str) -> str | None:
+        try:
+            check(text)  # type: ignore[operator]
+        except OptiscopeError as exc:
+            return str(exc)
+        return None
+
+    return checked
+
+
+def _number_check(label: str) -> Check:
+    return refusal(lambda text: number(text, label))
+
+
+def _param_check(param: Param, owner: str) -> Check:
+    return refusal(lambda text: param.validate(text, owner))
+
+
 class ControlsPane(VerticalScroll):
-    """Left-hand pane; ``sync`` brings it up to date with the model after any change."""
+    """Left-hand pane; ``show`` brings it up to date with a snapshot."""
 
     DEFAULT_CSS = """
     ControlsPane { width: 36; border-right: solid $primary-darken-2; padding: 0 1; }
@@ -57,25 +80,22 @@ class ControlsPane(VerticalScroll):
     ControlsPane #start-row FieldRow Label { width: 2; }
     """
 
-    def __init__(self, model: ExplorerModel, id: str | None = None) -> None:
+    def __init__(self, shown: Shown, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.model = model
+        self.shown = shown
         self._form_key: tuple[object, ...] = ()
         self._surface_key: tuple[object, ...] = ()
-        self._shown_surfaces: list[tuple[str, str]] = []
+        self._shown_surfaces: list[tuple[Text, str]] = []
         self._form_rebuilds = 0
         self._form_ready = asyncio.Event()
         self._form_ready.set()
 
-    @property
-    def explorer(self) -> OptiscopeApp:
-        return cast("OptiscopeApp", self.app)
-
     def compose(self) -> ComposeResult:
+        shown = self.shown
         yield Label("Surface", classes="section")
         yield Select(
             self._surface_options(),
-            value=self.model.surface.name,
+            value=shown.surface.name,
             allow_blank=False,
             id="surface-select",
             compact=True,
@@ -90,9 +110,9 @@ class ControlsPane(VerticalScroll):
             compact=True,
         )
         with Horizontal(id="start-row"):
-            x, y = self.model.surface.coords
-            yield FieldRow(x, fmt(self.model.start[0]), self._apply_start_x, id="start-x")
-            yield FieldRow(y, fmt(self.model.start[1]), self._apply_start_y, id="start-y")
+            x, y = shown.coords
+            yield FieldRow(x, fmt(shown.start[0]), "start-x", _number_check(x), id="start-x")
+            yield FieldRow(y, fmt(shown.start[1]), "start-y", _number_check(y), id="start-y")
         yield Label("Optimizers", classes="section")
         yield Static("a add · d remove · o focus", classes="hint")
         yield OptionList(id="runs")
@@ -101,42 +121,49 @@ class ControlsPane(VerticalScroll):
         yield Label("Gradient noise", classes="section")
         yield FieldRow(
             "σ",
-            value_text(self.model.noise.sigma),
-            self._apply_sigma,
+            value_text(shown.noise.sigma),
+            "noise-sigma",
+            _number_check("σ"),
             id="noise",
             tooltip="std of Gaussian noise added to each gradient coordinate",
         )
-        yield FieldRow("seed", str(self.model.noise.seed), self._apply_seed, id="seed")
+        yield FieldRow(
+            "seed", str(shown.noise.seed), "noise-seed", _number_check("seed"), id="seed"
+        )
         yield Label("Schedule", classes="section")
         yield FieldRow(
             "η sched",
-            self.model.schedule.spec(),
-            self._apply_schedule,
+            shown.schedule.spec(),
+            "schedule",
+            refusal(parse_schedule),
             id="schedule",
             tooltip="constant, inverse-time(decay=0.01), step(every=50, gamma=0.5), "
             "cosine(T=200, floor=0)",
         )
 
     def on_mount(self) -> None:
-        self.sync()
+        self.show(self.shown)
 
-    # -- keeping up with the model ---------------------------------------------------------
-    def sync(self) -> None:
-        model = self.model
-        surface_select = self.query_one("#surface-select", Select)
+    # -- keeping up with the snapshot ------------------------------------------------------
+    def show(self, shown: Shown) -> None:
+        self.shown = shown
+        surface_select = cast("Select[str]", self.query_one("#surface-select", Select))
         options = self._surface_options()
-        if surface_select.value != model.surface.name or options != self._shown_surfaces:
+        if surface_select.value != shown.surface.name or options != self._shown_surfaces:
             self._shown_surfaces = options
             with surface_select.prevent(Select.Changed):
                 surface_select.set_options(options)
-                surface_select.value = model.surface.name
-        self._sync_surface_settings()
-        self._sync_start()
-        self._sync_runs()
-        self._sync_form()
+                surface_select.value = shown.surface.name
+        self._show_surface_settings()
+        self._show_start()
+        self._show_runs()
+        self._show_form()
+        self.query_one("#noise", FieldRow).set_value(value_text(shown.noise.sigma))
+        self.query_one("#seed", FieldRow).set_value(str(shown.noise.seed))
+        self.query_one("#schedule", FieldRow).set_value(shown.schedule.spec())
 
-    def _sync_surface_settings(self) -> None:
-        surface = self.model.surface
+    def _show_surface_settings(self) -> None:
+        surface = self.shown.surface
         key = (surface.name, tuple(p.name for p in surface.PARAMS))
         box = self.query_one("#surface-settings", VerticalScroll)
         box.display = bool(surface.PARAMS)
@@ -151,7 +178,8 @@ class ControlsPane(VerticalScroll):
             FieldRow(
                 p.symbol or p.name,
                 value_text(surface.settings[p.name]),
-                self._surface_setter(p),
+                f"surface-setting:{p.name}",
+                _param_check(p, surface.title),
                 tooltip=f"{p.help} {p.range_text()}",
                 id=f"surface-{p.name}",
             )
@@ -159,33 +187,33 @@ class ControlsPane(VerticalScroll):
         )
         box.styles.height = len(surface.PARAMS)
 
-    def _sync_start(self) -> None:
+    def _show_start(self) -> None:
+        shown = self.shown
         select = self.query_one("#start-select", Select)
-        options = self._start_options()
         with select.prevent(Select.Changed):
-            select.set_options(options)
+            select.set_options(self._start_options())
             select.value = self._start_value()
         x_row = self.query_one("#start-x", FieldRow)
         y_row = self.query_one("#start-y", FieldRow)
-        x_row.query_one(Label).update(self.model.surface.coords[0])
-        y_row.query_one(Label).update(self.model.surface.coords[1])
-        x_row.set_value(fmt(self.model.start[0]))
-        y_row.set_value(fmt(self.model.start[1]))
+        x_row.set_label(shown.coords[0])
+        y_row.set_label(shown.coords[1])
+        x_row.set_value(fmt(shown.start[0]))
+        y_row.set_value(fmt(shown.start[1]))
 
-    def _sync_runs(self) -> None:
+    def _show_runs(self) -> None:
         runs = self.query_one("#runs", OptionList)
         runs.clear_options()
-        for i, run in enumerate(self.model.runs):
+        for i, run in enumerate(self.shown.runs):
             prompt = Text.assemble(
                 (f"{run.marker} ", run.color),
-                (run.label, "bold" if i == self.model.focused else ""),
+                (run.label, "bold" if i == self.shown.focused else ""),
             )
             runs.add_option(Option(prompt, id=f"run-{i}"))
-        runs.highlighted = self.model.focused
+        runs.highlighted = self.shown.focused
 
-    def _sync_form(self) -> None:
-        run = self.model.focused_run
-        opt = run.setup.optimizer
+    def _show_form(self) -> None:
+        run = self.shown.focused_run
+        opt = run.optimizer
         key = (opt.name,)
         title = self.query_one("#form-title", Label)
         title.update(
@@ -194,7 +222,7 @@ class ControlsPane(VerticalScroll):
         form = self.query_one("#hyper-form", VerticalScroll)
         if key == self._form_key:
             for p in opt.schema:
-                value = run.setup.hyperparameters[p.name]
+                value = run.hyperparameters[p.name]
                 for widget in form.query(f"#hp-{p.name}"):
                     if isinstance(widget, FieldRow):
                         widget.set_value(value_text(value))
@@ -205,7 +233,7 @@ class ControlsPane(VerticalScroll):
         self._form_key = key
         rows: list[Widget] = []
         for p in opt.schema:
-            value = run.setup.hyperparameters[p.name]
+            value = run.hyperparameters[p.name]
             if p.kind == "bool":
                 box = FlagBox(p.name, bool(value), id=f"hp-{p.name}", compact=True)
                 box.tooltip = p.help
@@ -215,7 +243,8 @@ class ControlsPane(VerticalScroll):
                     FieldRow(
                         p.symbol or p.name,
                         value_text(value),
-                        self._hyper_setter(p),
+                        f"hp:{p.name}",
+                        _param_check(p, opt.name),
                         tooltip=f"{p.name}: {p.help} {p.range_text()}",
                         id=f"hp-{p.name}",
                     )
@@ -245,78 +274,58 @@ class ControlsPane(VerticalScroll):
         if fields:
             self.screen.set_focus(fields.first())
 
-    # -- applying edits --------------------------------------------------------------------
-    def _surface_setter(self, param: Param):  # type: ignore[no-untyped-def]
-        return lambda text: self.explorer.apply_surface_setting(param.name, text)
-
-    def _hyper_setter(self, param: Param):  # type: ignore[no-untyped-def]
-        return lambda text: self.explorer.apply_hyperparameter(param.name, text)
-
-    def _apply_start_x(self, text: str) -> str | None:
-        return self.explorer.apply_start_text(text, None)
-
-    def _apply_start_y(self, text: str) -> str | None:
-        return self.explorer.apply_start_text(None, text)
-
-    def _apply_sigma(self, text: str) -> str | None:
-        return self.explorer.apply_noise(text, None)
-
-    def _apply_seed(self, text: str) -> str | None:
-        return self.explorer.apply_noise(None, text)
-
-    def _apply_schedule(self, text: str) -> str | None:
-        return self.explorer.apply_schedule(text)
-
+    # -- sending edits up ------------------------------------------------------------------
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        shown = self.shown
         if event.select.id == "surface-select" and event.value == TYPE_FORMULA:
             surfaces = cast("Select[str]", event.select)
             with surfaces.prevent(Select.Changed):
-                surfaces.value = self.model.surface.name
-            self.explorer.action_formula()
-        elif event.select.id == "surface-select" and event.value != self.model.surface.name:
-            self.explorer.apply_surface(str(event.value))
+                surfaces.value = shown.surface.name
+            self.post_message(OpenFormula())
+        elif event.select.id == "surface-select" and event.value != shown.surface.name:
+            self.post_message(Edit("surface", str(event.value)))
         elif event.select.id == "start-select" and event.value != CUSTOM_START:
-            starts = self.model.surface.starts
+            starts = shown.surface.starts
             names = list(starts)
-            # The select also reports values set by the app (at mount, after a surface change).
-            if event.value in names and starts[str(event.value)] != self.model.start:
-                self.explorer.action_named_start(names.index(str(event.value)))
+            # The select also reports values set here (at mount, after a surface change).
+            if event.value in names and starts[str(event.value)] != shown.start:
+                self.post_message(Edit("start-named", names.index(str(event.value))))
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         name = (event.checkbox.id or "").removeprefix("hp-")
-        current = self.model.focused_run.setup.hyperparameters.get(name)
+        current = self.shown.focused_run.hyperparameters.get(name)
         if current is not None and bool(current) != event.value:
-            self.explorer.apply_hyperparameter(name, event.value)
+            self.post_message(Edit(f"hp:{name}", event.value))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option_index != self.model.focused:
-            self.explorer.focus_run(event.option_index)
+        if event.option_index != self.shown.focused:
+            self.post_message(FocusRun(event.option_index))
 
     # -- helpers ---------------------------------------------------------------------------
-    def _surface_options(self) -> list[tuple[str, str]]:
+    def _surface_options(self) -> list[tuple[Text, str]]:
         """The built-ins, the current surface when it is not one (a typed formula), and an
-        entry that opens the formula box."""
-        options = [(cls.title, name) for name, cls in SURFACES.items()]
-        surface = self.model.surface
+        entry that opens the formula box. Text, not markup: a formula is what a user typed."""
+        options = [(Text(cls.title), name) for name, cls in SURFACES.items()]
+        surface = self.shown.surface
         if surface.name not in SURFACES:
             text = getattr(surface, "text", surface.title)
             shown = text if len(text) <= 26 else f"{text[:25]}…"
-            options.append((f"f = {shown}", surface.name))
-        options.append(("Type a formula… (F)", TYPE_FORMULA))
+            options.append((Text(f"f = {shown}"), surface.name))
+        options.append((Text("Type a formula… (F)"), TYPE_FORMULA))
         return options
 
     def _start_options(self) -> list[tuple[str, str]]:
         options = [
             (f"{name} ({fmt(p[0])}, {fmt(p[1])})", name)
-            for name, p in self.model.surface.starts.items()
+            for name, p in self.shown.surface.starts.items()
         ]
         return [*options, ("custom", CUSTOM_START)]
 
     def _start_value(self) -> str:
-        for name, point in self.model.surface.starts.items():
-            if point == self.model.start:
+        for name, point in self.shown.surface.starts.items():
+            if point == self.shown.start:
                 return name
         return CUSTOM_START

@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 from optiscope.core.format import fmt
 
-from ..model import ExplorerModel
+from ..explorer.snapshot import Shown as Snapshot
 from ..plotting.sparkline import buckets, log_scale, spark
 
 #: Room for the label ("● ηeff w "), the value at the cursor and the scale note.
@@ -74,6 +74,9 @@ def strip_text(shown: Shown, width: int) -> Text:
 class EffLrStrip(Widget):
     """Two lines: ηeff of each coordinate over steps 0..cursor for the focused run."""
 
+    #: Binds no keys of its own: with it focused, a key is a command (see key_order).
+    PASSIVE_KEYS = True
+
     DEFAULT_CSS = """
     EffLrStrip { height: 2; padding: 0 1; display: none; }
     """
@@ -82,13 +85,11 @@ class EffLrStrip(Widget):
         super().__init__(id=id)
         self._shown: Shown | None = None
 
-    def show(self, model: ExplorerModel) -> None:
-        """Read the focused run up to the cursor (what has been stepped through so far)."""
-        run = model.focused_run
-        traj = run.trajectory
-        upto = min(model.cursor, len(traj) - 1)
-        rates = traj.column("effective_lr")[: upto + 1]
-        self._shown = Shown(model.surface.coords, rates, run.marker, run.color)
+    def show(self, shown: Snapshot) -> None:
+        """Read the focused run up to the shown step (what has been stepped through so far)."""
+        run = shown.focused_run
+        rates = run.trajectory.column("effective_lr")[: run.index + 1]
+        self._shown = Shown(shown.coords, rates, run.marker, run.color)
         self.refresh()
 
     def render(self) -> Text:

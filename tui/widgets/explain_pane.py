@@ -7,19 +7,19 @@ from textual.widgets import Static
 
 from optiscope.core.explain import explain_step
 
-from ..model import ExplorerModel
+from ..explorer.snapshot import Shown
 
 
-def explain_text(model: ExplorerModel) -> Text:
-    run = model.focused_run
-    t = min(model.cursor, len(run.trajectory) - 1)
+def explain_text(shown: Shown) -> Text:
+    run = shown.focused_run
+    t = run.index
     explanation = explain_step(run.trajectory, t)
     text = Text()
     text.append(run.marker, run.color)
     text.append(f" {run.label}", "bold")
     text.append(f"  step t = {t}", "dim")
-    if run.setup.optimizer.convention:
-        text.append(f"  ({run.setup.optimizer.convention})", "dim italic")
+    if run.optimizer.convention:
+        text.append(f"  ({run.optimizer.convention})", "dim italic")
     text.append("\n")
     text.append("rule   ", "dim")
     text.append("   ".join(explanation.rule), "italic")
@@ -36,10 +36,15 @@ def explain_text(model: ExplorerModel) -> Text:
 
 
 class ExplainPane(Static):
+    #: Binds no keys of its own: with it focused, a key is a command (see key_order).
+    PASSIVE_KEYS = True
+
     DEFAULT_CSS = """
     ExplainPane {
         height: auto; max-height: 70%; padding: 0 1; overflow-y: auto;
         border-top: solid $primary-darken-2; display: none;
     }
-    ExplainPane.-visible { display: block; }
     """
+
+    def show(self, shown: Shown) -> None:
+        self.update(explain_text(shown))

@@ -1,21 +1,30 @@
-"""One labelled input with an inline error line: invalid text never reaches the model."""
+"""One labelled input with an inline error line: what is typed is applied only when the
+learner is done with it (Enter, Tab, leaving the field), and only if it is valid.
+
+While typing, ``check`` (a pure function: nothing is applied) marks the text as it goes, so
+"1.5" for β is red before Enter; half-typed text such as the "0" on the way to "0.9" is
+never applied. The value goes up as an ``Edit`` message; the screen's answer comes back
+through ``show_result``: the last good value stays until a new one is accepted.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-#: Applies the text; returns an error message to show, or None when accepted.
-Apply = Callable[[str], str | None]
+from ..explorer.messages import Edit
+
+#: Checks typed text without applying it: the reason it would be refused, or None.
+Check = Callable[[str], str | None]
 
 
 class FieldRow(Widget):
-    """``label [input]`` with the error under it; the last good value stays in the model."""
+    """``label [input]`` with the error under it; ``field`` names what an Edit changes."""
 
     DEFAULT_CSS = """
     FieldRow { height: auto; }
@@ -27,22 +36,25 @@ class FieldRow(Widget):
     FieldRow.-has-error .field-error { display: block; }
     """
 
-    class Applied(Message):
-        """Posted after a value was accepted."""
-
-        def __init__(self, row: FieldRow) -> None:
-            super().__init__()
-            self.row = row
-
     def __init__(
-        self, label: str, value: str, apply: Apply, tooltip: str = "", id: str | None = None
+        self,
+        label: str,
+        value: str,
+        field: str,
+        check: Check | None = None,
+        tooltip: str = "",
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._label = label
         self._value = value
-        self._apply = apply
+        self.field = field
+        self._check = check
         self._tooltip = tooltip
+        #: The value in force (what the model has); the box may show other text meanwhile.
         self.last_good = value
+        #: Text sent up and not answered yet (so leaving the field does not send it twice).
+        self._sent: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -61,8 +73,13 @@ class FieldRow(Widget):
     def error(self) -> str:
         return str(self.query_one(".field-error", Static).content)
 
+    def set_label(self, label: str) -> None:
+        self._label = label
+        if self.is_mounted:
+            self.query_one(Label).update(label)
+
     def set_value(self, text: str) -> None:
-        """Show a value that changed elsewhere (no apply, no error)."""
+        """Show a value that changed elsewhere (nothing is sent, no error)."""
         self.last_good = text
         self._value = text
         if self.is_mounted and self.input.value != text and not self.input.has_focus:
@@ -70,22 +87,46 @@ class FieldRow(Widget):
                 self.input.value = text
             self._show_error(None)
 
+    # -- typing: checked as it goes, never applied ------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if event.value == self.last_good:
+        if event.value == self.last_good or self._check is None:
             self._show_error(None)
             return
-        message = self._apply(event.value)
-        self._show_error(message)
-        if message is None:
-            self.last_good = event.value
-            self.post_message(self.Applied(self))
+        self._show_error(self._check(event.value))
 
+    # -- done typing: applied -----------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.commit()
         self.screen.focus_next()
 
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self.input:
+            self.commit()
+
+    def commit(self) -> None:
+        """Send what is typed up as an Edit, unless it is what is in force already."""
+        text = self.input.value
+        if text in (self.last_good, self._sent):
+            if text == self.last_good:
+                self._show_error(None)
+            return
+        self._sent = text
+        self.post_message(Edit(self.field, text, lambda error: self.show_result(text, error)))
+
+    def show_result(self, text: str, error: str | None) -> None:
+        """The screen's answer to an Edit: accepted (the new value in force) or why not."""
+        if self._sent == text:
+            self._sent = None
+        if error is None:
+            self.last_good = text
+        if self.is_mounted and self.input.value == text:
+            self._show_error(error)
+
     def _show_error(self, message: str | None) -> None:
+        if not self.is_mounted:
+            return
         self.set_class(message is not None, "-has-error")
         self.input.set_class(message is not None, "-invalid")
         self.query_one(".field-error", Static).update(message or "")

@@ -101,6 +101,9 @@ def log_ticks(lo: float, hi: float, max_ticks: int) -> tuple[list[float], list[s
 class LossPlot(LayeredPlot):
     """Loss vs step for several runs; ``set_losses`` per cursor move is cheap."""
 
+    #: Binds no keys of its own: with it focused, a key is a command (see key_order).
+    PASSIVE_KEYS = True
+
     def __init__(
         self,
         *,

@@ -85,6 +85,9 @@ class MapPlot(LayeredPlot, can_focus=True):
     window or its size changed. ``metric`` and ``compare`` say what is drawn.
     """
 
+    #: Binds no keys of its own: with it focused, a key is a command (see key_order).
+    PASSIVE_KEYS = True
+
     DEFAULT_CSS = """
     MapPlot {
         display: none;

@@ -206,6 +206,9 @@ class ContourPlot(LayeredPlot, can_focus=True):
     take focus but binds no keys: they bubble to the screen and app.
     """
 
+    #: Binds no keys of its own: with it focused, a key is a command (see key_order).
+    PASSIVE_KEYS = True
+
     equal_aspect: reactive[bool] = reactive(False)
     """Widen the window so one data unit spans the same length across as up the screen."""
 

@@ -9,34 +9,48 @@ from textual.widget import Widget
 
 from optiscope.core.format import fmt
 
-from ..model import ExplorerModel
+from ..explorer.snapshot import Shown
 
 
-def status_text(model: ExplorerModel, running: bool, speed: float) -> Text:
-    run = model.focused_run
-    step = model.record(run)
+def status_text(shown: Shown) -> Text:
+    run = shown.focused_run
+    step = run.record
     gnorm = math.hypot(float(step.exact_grad[0]), float(step.exact_grad[1]))
-    status = model.status_text(run)
+    status = run.status
     style = {"converged": "bold green", "diverged": "bold red"}.get(status.split()[0], "")
     # The play state first: on a narrow terminal the other runs' statuses are what gets cut.
     text = Text.assemble(
-        (f"▶ {speed:g} steps/s  " if running else "paused  ", "bold" if running else "dim"),
+        (
+            f"▶ {shown.speed:g} steps/s  " if shown.running else "paused  ",
+            "bold" if shown.running else "dim",
+        ),
         ("t ", "dim"),
-        (f"{model.cursor}", "bold"),
-        ("  loss ", "dim"),
-        fmt(step.loss),
-        ("  ‖∇f‖ ", "dim"),
-        fmt(gnorm),
-        "  ",
-        (run.marker, run.color),
-        f" {run.label}: ",
-        (status, style),
+        (f"{shown.step}", "bold"),
     )
-    others = [r for r in model.runs if r is not run and model.status_text(r) != "running"]
+    if shown.computing is not None:
+        # The cursor waits for the runs: say where it is going and how far they have got.
+        text.append_text(
+            Text.assemble(
+                (f" → {shown.cursor} computing… {shown.computing:.0%}", "bold yellow"),
+            )
+        )
+    text.append_text(
+        Text.assemble(
+            ("  loss ", "dim"),
+            fmt(step.loss),
+            ("  ‖∇f‖ ", "dim"),
+            fmt(gnorm),
+            "  ",
+            (run.marker, run.color),
+            f" {run.label}: ",
+            (status, style),
+        )
+    )
+    others = [r for r in shown.runs if r is not run and r.status != "running"]
     for other in others:
         text.append("  ")
         text.append(other.marker, other.color)
-        text.append(f" {model.status_text(other).split(' (')[0]}", "dim")
+        text.append(f" {other.status.split(' (')[0]}", "dim")
     return text
 
 
@@ -55,6 +69,9 @@ class StatusLine(Widget):
     @property
     def text(self) -> Text:
         return self._text
+
+    def show(self, shown: Shown) -> None:
+        self.update(status_text(shown))
 
     def update(self, text: Text) -> None:
         if text != self._text:

@@ -46,6 +46,9 @@ Layout = Literal["auto", "wide", "stacked"]
 class StepTable(ScrollView, can_focus=True):
     """Records of one trajectory; ``set_cursor`` highlights a step and keeps it in view."""
 
+    #: Binds no keys of its own: with it focused, a key is a command (see key_order).
+    PASSIVE_KEYS = True
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "step-table--header",
         "step-table--cursor",
@@ -112,6 +115,8 @@ class StepTable(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._rows = 0
         self._cursor = 0
+        #: Rows shown at most: records computed ahead of the run's end are not shown yet.
+        self._limit: int | None = None
         self._status_step: int | None = None
         self._status_mark = ""
         #: Bumped whenever cached strips go stale: new trajectory, wider columns, new theme.
@@ -161,9 +166,13 @@ class StepTable(ScrollView, can_focus=True):
         self._layout = layout
         self._rebuild()
 
-    def set_trajectory(self, traj: Trajectory, coords: tuple[str, str], label: str) -> None:
-        """Show another run (switching the focused optimizer): new columns, widths, rows."""
+    def set_trajectory(
+        self, traj: Trajectory, coords: tuple[str, str], label: str, limit: int | None = None
+    ) -> None:
+        """Show another run (switching the focused optimizer): new columns, widths, rows;
+        at most ``limit`` rows (None: every record)."""
         self._traj = traj
+        self._limit = limit
         self._coords = coords
         self.label = label
         self.border_title = label
@@ -212,7 +221,7 @@ class StepTable(ScrollView, can_focus=True):
         assert self._traj is not None
         columns = columns_for(self._traj, self._coords, "wide")
         widths = [cell_len(c.header) for c in columns]
-        n = len(self._traj)
+        n = self._available()
         rows = range(min(n, QUICK_ROWS)) if quick else range(n)
         grow_widths(widths, columns, self._traj, rows, 1)
         if quick and n > QUICK_ROWS:
@@ -220,9 +229,11 @@ class StepTable(ScrollView, can_focus=True):
         widths[0] = max(widths[0], len(str(n - 1)), 3)
         return GUTTER + sum(widths) + GAP * (len(widths) - 1)
 
-    def notify_extended(self) -> None:
-        """The trajectory gained records: size the new ones in and grow the scroll range."""
-        if self._traj is None or not self._columns or len(self._traj) == self._rows:
+    def notify_extended(self, limit: int | None = None) -> None:
+        """The trajectory gained records (or may show more of them, up to ``limit``): size
+        the new ones in and grow the scroll range."""
+        self._limit = limit
+        if self._traj is None or not self._columns or self._available() == self._rows:
             return
         before = list(self._widths)
         self._take_new_rows()
@@ -322,7 +333,7 @@ class StepTable(ScrollView, can_focus=True):
         """Record the new row count and status, widening columns to fit a sample of rows."""
         traj = self._traj
         assert traj is not None
-        first, n = self._rows, len(traj)
+        first, n = self._rows, self._available()
         self._rows = n
         status = traj.status
         self._status_step = status.step if status.kind != "running" else None
@@ -331,6 +342,11 @@ class StepTable(ScrollView, can_focus=True):
             return
         self._widths[0] = max(self._widths[0], len(str(n - 1)), 3)
         grow_widths(self._widths, self._columns, traj, range(first, n), self._per_row)
+
+    def _available(self) -> int:
+        """Rows to show: the records there are, up to the limit."""
+        n = len(self._traj) if self._traj is not None else 0
+        return n if self._limit is None else min(n, self._limit)
 
     def _fit(self, texts: list[str]) -> bool:
         """Widen columns (never narrow them, so stepping does not jitter); True if any grew."""
