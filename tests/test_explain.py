@@ -9,11 +9,12 @@ import warnings
 import numpy as np
 import pytest
 
-from optiscope.core.explain import explain_step, num
+from optiscope.core.explain_text import num
 from optiscope.core.format import fmt
 from optiscope.core.optimizers import OPTIMIZERS
 from optiscope.core.schedules import parse_schedule
 from optiscope.core.specs import make_setup
+from optiscope.core.step_explain import explain_step
 from optiscope.core.surfaces import get_surface
 from optiscope.core.trajectory import Trajectory, run
 
@@ -272,7 +273,9 @@ def test_the_rule_is_the_optimizers_own_and_coordinates_follow_the_surface() -> 
     surface = get_surface("rosenbrock")
     traj = run(surface, make_setup("rmsprop", {"lr": 0.01}), (-1.0, 1.5), 3)
     explanation = explain_step(traj, 1)
-    assert explanation.rule == list(OPTIMIZERS["rmsprop"].rule)
+    # The rule in force: plain RMSprop, without the centered and momentum variants.
+    assert explanation.rule == ["S ← β·S + (1−β)·g²", "r = √S + ε", "Δp = −η·g/r"]
+    assert explanation.rule == list(OPTIMIZERS["rmsprop"].rule_in_force(traj.setup.hyperparameters))
     assert [ln.split(" ")[0] for ln in explanation.lines] == [
         "S_x",
         "r_x",
@@ -294,7 +297,9 @@ def test_weight_decay_appears_only_when_nonzero() -> None:
     plain = explain_step(_run("adam", {"lr": 0.1}), 1).lines
     decayed = explain_step(_run("adam", {"lr": 0.1, "weight_decay": 0.05}), 1).lines
     assert not any(ln.startswith("g_") for ln in plain)
-    assert decayed[0].startswith("g_w = ∂f/∂w + λ·w = ")
+    # (Adam's first line is the update count its powers use.)
+    assert decayed[0] == "k = t + 1 = 1 + 1 = 2"
+    assert decayed[1].startswith("g_w = ∂f/∂w + λ·w = ")
 
 
 def test_derived_quantities_match_an_independent_computation() -> None:
