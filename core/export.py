@@ -27,7 +27,7 @@ from .surfaces import Surface
 from .trajectory import Trajectory
 
 #: Rows turned into text at a time: bounds the memory of the intermediate strings.
-CHUNK = 8192
+CHUNK = 2048
 
 
 def finite_or_none(value: Any) -> Any:
@@ -130,8 +130,14 @@ def json_text(
         "noise": {"sigma": noise.sigma, "seed": noise.seed},
         "schedule": schedule.spec(),
     }
-    body = ", ".join(_run_json(traj) for traj in runs)
-    return _dumps(head)[:-1] + f', "runs": [{body}]}}\n'
+    # Pieces of text joined once at the end: the document is never copied whole.
+    pieces = [_dumps(head)[:-1], ', "runs": [']
+    for i, traj in enumerate(runs):
+        if i:
+            pieces.append(", ")
+        pieces += _run_json(traj)
+    pieces.append("]}\n")
+    return "".join(pieces)
 
 
 def run_document(
@@ -146,7 +152,7 @@ def run_document(
     return doc
 
 
-def _run_json(traj: Trajectory) -> str:
+def _run_json(traj: Trajectory) -> list[str]:
     status = traj.status
     meta = {
         "optimizer": traj.setup.name,
@@ -159,10 +165,10 @@ def _run_json(traj: Trajectory) -> str:
             "text": status.text(),
         },
     }
-    return _dumps(meta)[:-1] + ', "steps": [' + _steps_json(traj) + "]}"
+    return [_dumps(meta)[:-1], ', "steps": [', *_steps_json(traj), "]}"]
 
 
-def _steps_json(traj: Trajectory) -> str:
+def _steps_json(traj: Trajectory) -> list[str]:
     """Every record as a JSON object, from a template of literals and value columns."""
     pieces: list[str | int] = []  # literal text, or the index of a value column
     arrays: list[Array] = []
@@ -189,15 +195,17 @@ def _steps_json(traj: Trajectory) -> str:
     pieces.append("}}" if in_state else "}")
     template = _merge_literals(["{", *pieces])
     n = len(traj)
-    chunks = []
+    chunks: list[str] = []
     for first in range(0, n, CHUNK):
         rows = slice(first, min(n, first + CHUNK))
         texts = [_texts(a[rows], "null") for a in arrays]
         parts = [
             repeat(p, rows.stop - rows.start) if isinstance(p, str) else texts[p] for p in template
         ]
+        if chunks:
+            chunks.append(", ")
         chunks.append(", ".join(map("".join, zip(*parts, strict=False))))
-    return ", ".join(chunks)
+    return chunks
 
 
 def _merge_literals(pieces: list[str | int]) -> list[str | int]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 import warnings
 
 import numpy as np
 import pytest
+from arithmetic_parser import evaluate
 
 from optiscope.core.explain_text import num
 from optiscope.core.format import fmt
@@ -57,95 +57,6 @@ STEPS = (0, 1, 2, 7)
 
 def _run(name: str, hp: dict[str, object], **kw: object) -> Trajectory:
     return run(BOWL, make_setup(name, hp, BOWL), START, 10, **kw)  # type: ignore[arg-type]
-
-
-# -- a tiny parser for the explain lines' own arithmetic (no eval) ------------------------
-_TOKEN = re.compile(r"\s*(\d+(?:\.\d+)?(?:e[+-]\d+)?|nan|inf|sign|max|[()·/+−\-√²,])")
-
-
-def _tokens(text: str) -> list[str]:
-    out, pos = [], 0
-    text = text.strip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            raise ValueError(f"cannot read {text[pos:]!r}")
-        out.append(m.group(1))
-        pos = m.end()
-    return out
-
-
-class _Parser:
-    """expr := term (± term)*; term := unary ((·|/) unary)*; unary := −unary | atom ²?;
-    atom := number | (expr) | √atom | sign(expr) | max(expr, expr)."""
-
-    def __init__(self, text: str) -> None:
-        self.toks = _tokens(text)
-        self.i = 0
-
-    def parse(self) -> float:
-        value = self.expr()
-        if self.i != len(self.toks):
-            raise ValueError(f"trailing {self.toks[self.i :]}")
-        return value
-
-    def peek(self) -> str | None:
-        return self.toks[self.i] if self.i < len(self.toks) else None
-
-    def take(self, expected: str | None = None) -> str:
-        tok = self.toks[self.i]
-        if expected is not None and tok != expected:
-            raise ValueError(f"expected {expected!r}, got {tok!r}")
-        self.i += 1
-        return tok
-
-    def expr(self) -> float:
-        value = self.term()
-        while self.peek() in ("+", "−", "-"):
-            value = value + self.term() if self.take() == "+" else value - self.term()
-        return value
-
-    def term(self) -> float:
-        value = self.unary()
-        while self.peek() in ("·", "/"):
-            value = value * self.unary() if self.take() == "·" else value / self.unary()
-        return value
-
-    def unary(self) -> float:
-        if self.peek() in ("−", "-"):
-            self.take()
-            return -self.unary()
-        value = self.atom()
-        if self.peek() == "²":
-            self.take()
-            value = value * value
-        return value
-
-    def atom(self) -> float:
-        tok = self.take()
-        if tok == "(":
-            value = self.expr()
-            self.take(")")
-            return value
-        if tok == "√":
-            return math.sqrt(self.atom())
-        if tok == "sign":
-            self.take("(")
-            value = self.expr()
-            self.take(")")
-            return float(np.sign(value))
-        if tok == "max":
-            self.take("(")
-            a = self.expr()
-            self.take(",")
-            b = self.expr()
-            self.take(")")
-            return max(a, b)
-        return float(tok)
-
-
-def evaluate(text: str) -> float:
-    return _Parser(text).parse()
 
 
 def test_the_parser_reads_the_lines_own_notation() -> None:
