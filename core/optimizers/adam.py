@@ -226,7 +226,7 @@ ADAM = Optimizer(
     init=_adam_init,
     update=_adam_update,
     explain=per_coordinate(_adam_lines, _adam_shared),
-    convention="torch.optim.Adam (bias_correction on): ε outside the root",
+    convention="torch.optim.Adam: ε outside the root",
 )
 
 ADAMW = Optimizer(
