@@ -205,6 +205,9 @@ def union_columns(runs: Sequence[Trajectory], view: View) -> list[RecordColumn]:
     return [*head, *state, *tail]
 
 
+_RECORDED = ("params", "loss", "grad", "exact_grad", "update", "effective_lr", "lr", "step")
+
+
 class _RunSource(Mapping[str, Any]):
     """A run's columns by name (read-only views; ``t`` is the record index)."""
 
@@ -217,30 +220,30 @@ class _RunSource(Mapping[str, Any]):
         return self._traj.column(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(("t", "params", "loss", "grad", "exact_grad", "update", "lr", "step"))
+        return iter(("t", *_RECORDED, *self._traj.state_names))
 
     def __len__(self) -> int:
-        return 8
+        return 1 + len(_RECORDED) + len(self._traj.state_names)
 
 
 class _RecordSource(Mapping[str, Any]):
     """One record's values by name: the same names as a run, without the row axis."""
 
-    _ATTRS = frozenset(("t", "params", "loss", "grad", "exact_grad", "update", "lr"))
+    _ATTRS = ("t", "params", "loss", "grad", "exact_grad", "update", "effective_lr", "lr")
 
     def __init__(self, step: Step) -> None:
         self._step = step
 
     def __getitem__(self, name: str) -> Any:
-        if name in self._ATTRS or name == "effective_lr":
+        if name in self._ATTRS:
             return getattr(self._step, name)
         return self._step.state[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter((*self._ATTRS, "effective_lr", *self._step.state))
+        return iter((*self._ATTRS, *self._step.state))
 
     def __len__(self) -> int:
-        return len(self._ATTRS) + 1 + len(self._step.state)
+        return len(self._ATTRS) + len(self._step.state)
 
 
 def run_source(traj: Trajectory) -> Source:
