@@ -1,18 +1,33 @@
-"""Trajectories as plain data: the JSON document and the CSV rows the CLI and explorer write."""
+"""Trajectories as files: the CSV and the JSON document that the CLI and the explorer write.
+
+Both come from the record-column schema (``core.columns``) and are written from the runs'
+columns, not from one record object per step: each column is turned into text once
+(``float.__repr__`` over ``tolist()``, the shortest text that reads back as the same
+float), then rows are joined. JSON has no NaN or infinity: non-finite numbers are null.
+CSV keeps them as ``nan``, ``inf`` and ``-inf`` (what ``float()`` and pandas read back),
+and leaves a cell empty where a run has no such column (gd has no second moment).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
+from .columns import Array, RecordColumn, column_values, record_columns, run_source, union_columns
 from .noise import GradientNoise
 from .schedules import Schedule
-from .step_geometry import angle_to_descent, step_length
 from .surfaces import Surface
 from .trajectory import Trajectory
+
+#: Rows turned into text at a time: bounds the memory of the intermediate strings.
+CHUNK = 2048
 
 
 def finite_or_none(value: Any) -> Any:
@@ -29,6 +44,102 @@ def finite_or_none(value: Any) -> Any:
     return x if math.isfinite(x) else None
 
 
+def _texts(values: Array, null: str | None) -> list[str]:
+    """Each value as repr spells it; non-finite ones as ``null`` when given (JSON)."""
+    items = values.tolist()
+    if values.dtype.kind in "iu":
+        return list(map(str, items))
+    texts = list(map(float.__repr__, items))
+    if null is not None:
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():
+            texts[i] = null
+    return texts
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+# -- CSV -------------------------------------------------------------------------------------
+def csv_header(surface: Surface, runs: Sequence[Trajectory]) -> list[str]:
+    """Long format: one row per (run, step); the columns are the union over the runs."""
+    names = ["run", "optimizer"]
+    for column in union_columns(runs, "csv"):
+        names += column.csv_names(surface.coords)
+    return names
+
+
+def kept_rows(n: int, every: int) -> Array:
+    """Every ``every``-th record, and always the last one."""
+    if n == 0:
+        return np.arange(0)
+    return np.unique(np.r_[np.arange(0, n, every), n - 1])
+
+
+def csv_text(surface: Surface, runs: Sequence[Trajectory], every: int = 1) -> str:
+    """The whole CSV file (header and rows, ``\\n`` line ends)."""
+    columns = union_columns(runs, "csv")
+    out = [_csv_line(csv_header(surface, runs))]
+    for traj in runs:
+        out += _csv_run(traj, columns, kept_rows(len(traj), every), len(surface.coords))
+    return "".join(out)
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(cells)
+    return buf.getvalue()
+
+
+def _csv_run(traj: Trajectory, columns: list[RecordColumn], rows: Array, dim: int) -> list[str]:
+    # The run's own column for each key: the same quantity, read from its own state field.
+    own = {c.key: c for c in record_columns(traj, "csv")}
+    src = run_source(traj)
+    arrays: list[Array | None] = []
+    for column in columns:
+        if column.key in own:
+            arrays += column_values(own[column.key], src)
+        else:
+            arrays += [None] * (dim if column.per_coordinate else 1)
+    prefix = _csv_line([traj.setup.label, traj.setup.name])[:-1] + ","
+    chunks = []
+    for first in range(0, len(rows), CHUNK):
+        idx = rows[first : first + CHUNK]
+        cells = [repeat("", len(idx)) if a is None else _texts(a[idx], None) for a in arrays]
+        chunks.append("".join([prefix + ",".join(r) + "\n" for r in zip(*cells, strict=False)]))
+    return chunks
+
+
+def csv_rows(surface: Surface, runs: Sequence[Trajectory]) -> list[list[str]]:
+    """The CSV's rows as cells (without the header), for writers of their own."""
+    return list(csv.reader(io.StringIO(csv_text(surface, runs))))[1:]
+
+
+# -- JSON ------------------------------------------------------------------------------------
+def json_text(
+    surface: Surface,
+    start: tuple[float, float],
+    runs: Sequence[Trajectory],
+    noise: GradientNoise,
+    schedule: Schedule,
+) -> str:
+    """The whole comparison as one line of JSON (see README: JSON output)."""
+    head = {
+        "surface": finite_or_none(surface.describe()),
+        "start": finite_or_none(list(start)),
+        "noise": {"sigma": noise.sigma, "seed": noise.seed},
+        "schedule": schedule.spec(),
+    }
+    # Pieces of text joined once at the end: the document is never copied whole.
+    pieces = [_dumps(head)[:-1], ', "runs": [']
+    for i, traj in enumerate(runs):
+        if i:
+            pieces.append(", ")
+        pieces += _run_json(traj)
+    pieces.append("]}\n")
+    return "".join(pieces)
+
+
 def run_document(
     surface: Surface,
     start: tuple[float, float],
@@ -36,36 +147,14 @@ def run_document(
     noise: GradientNoise,
     schedule: Schedule,
 ) -> dict[str, Any]:
-    """The whole comparison as one JSON-ready document (see README: JSON output)."""
-    return {
-        "surface": finite_or_none(surface.describe()),
-        "start": finite_or_none(list(start)),
-        "noise": {"sigma": noise.sigma, "seed": noise.seed},
-        "schedule": schedule.spec(),
-        "runs": [_run_entry(t) for t in runs],
-    }
+    """The JSON document as Python data (the same content as ``json_text``)."""
+    doc: dict[str, Any] = json.loads(json_text(surface, start, runs, noise, schedule))
+    return doc
 
 
-def _run_entry(traj: Trajectory) -> dict[str, Any]:
+def _run_json(traj: Trajectory) -> list[str]:
     status = traj.status
-    steps = []
-    for step in traj:
-        entry = {
-            "t": step.t,
-            "params": step.params,
-            "loss": step.loss,
-            "grad": step.grad,
-            "update": step.update,
-            "state": step.state,
-            "effective_lr": step.effective_lr,
-            "step_length": float(step_length(step.update)),
-            "angle_to_descent": float(angle_to_descent(step.exact_grad, step.update)),
-            "lr": step.lr,
-        }
-        if traj.noise.active or traj.surface.stochastic:
-            entry["exact_grad"] = step.exact_grad
-        steps.append(finite_or_none(entry))
-    return {
+    meta = {
         "optimizer": traj.setup.name,
         "label": traj.setup.label,
         "hyperparameters": dict(traj.setup.hyperparameters),
@@ -75,60 +164,55 @@ def _run_entry(traj: Trajectory) -> dict[str, Any]:
             "reason": status.reason,
             "text": status.text(),
         },
-        "steps": steps,
     }
+    return [_dumps(meta)[:-1], ', "steps": [', *_steps_json(traj), "]}"]
 
 
-def csv_header(surface: Surface, runs: Sequence[Trajectory]) -> list[str]:
-    """Long format: one row per (run, step); state columns are the union over runs."""
-    x, y = surface.coords
-    state_names: list[str] = []
-    for traj in runs:
-        for name in traj.state_names:
-            if name not in state_names:
-                state_names.append(name)
-    head = ["run", "optimizer", "t", x, y, "loss", f"d{x}", f"d{y}"]
-    for name in state_names:
-        head += [f"{name}_{x}", f"{name}_{y}"]
-    head += [f"eff_lr_{x}", f"eff_lr_{y}", f"delta_{x}", f"delta_{y}"]
-    head += ["step_length", "angle_to_descent", "lr"]
-    return head
+def _steps_json(traj: Trajectory) -> list[str]:
+    """Every record as a JSON object, from a template of literals and value columns."""
+    pieces: list[str | int] = []  # literal text, or the index of a value column
+    arrays: list[Array] = []
+    in_state = False
+    for i, column in enumerate(record_columns(traj, "json")):
+        sep = "" if i == 0 else ", "
+        if column.section == "state" and not in_state:
+            pieces.append(f'{sep}"state": {{')
+            sep, in_state = "", True
+        elif column.section == "step" and in_state:
+            pieces.append("}")
+            in_state = False
+        pieces.append(f'{sep}"{column.key}": ')
+        values = column_values(column, run_source(traj))
+        if column.per_coordinate:
+            pieces.append("[")
+        for j, v in enumerate(values):
+            if j:
+                pieces.append(", ")
+            pieces.append(len(arrays))
+            arrays.append(v)
+        if column.per_coordinate:
+            pieces.append("]")
+    pieces.append("}}" if in_state else "}")
+    template = _merge_literals(["{", *pieces])
+    n = len(traj)
+    chunks: list[str] = []
+    for first in range(0, n, CHUNK):
+        rows = slice(first, min(n, first + CHUNK))
+        texts = [_texts(a[rows], "null") for a in arrays]
+        parts = [
+            repeat(p, rows.stop - rows.start) if isinstance(p, str) else texts[p] for p in template
+        ]
+        if chunks:
+            chunks.append(", ")
+        chunks.append(", ".join(map("".join, zip(*parts, strict=False))))
+    return chunks
 
 
-def csv_rows(surface: Surface, runs: Sequence[Trajectory]) -> list[list[str]]:
-    header = csv_header(surface, runs)
-    rows: list[list[str]] = []
-    for traj in runs:
-        for step in traj:
-            cells: dict[str, object] = {
-                "run": traj.setup.label,
-                "optimizer": traj.setup.name,
-                "t": step.t,
-            }
-            flat = [*step.params.tolist(), step.loss, *step.grad.tolist()]
-            cells.update(zip(header[3:8], flat, strict=True))
-            x, y = surface.coords
-            for name, value in step.state.items():
-                if name == "step":
-                    continue
-                arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (2,))
-                cells[f"{name}_{x}"], cells[f"{name}_{y}"] = float(arr[0]), float(arr[1])
-            cells[f"eff_lr_{x}"], cells[f"eff_lr_{y}"] = step.effective_lr.tolist()
-            cells[f"delta_{x}"], cells[f"delta_{y}"] = step.update.tolist()
-            cells["step_length"] = float(step_length(step.update))
-            cells["angle_to_descent"] = float(angle_to_descent(step.exact_grad, step.update))
-            cells["lr"] = step.lr
-            rows.append([_csv_cell(cells.get(h)) for h in header])
-    return rows
-
-
-def _csv_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return (
-            repr(value)
-            if math.isfinite(value)
-            else ("nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
-        )
-    return str(value)
+def _merge_literals(pieces: list[str | int]) -> list[str | int]:
+    merged: list[str | int] = []
+    for p in pieces:
+        if isinstance(p, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += p
+        else:
+            merged.append(p)
+    return merged

@@ -29,9 +29,12 @@ def angle_to_descent(grad: npt.ArrayLike, update: npt.ArrayLike) -> Array:
         g_norm = np.hypot(g[..., 0], g[..., 1])
         d_norm = np.hypot(d[..., 0], d[..., 1])
         ug, ud = g / g_norm[..., None], d / d_norm[..., None]
-        cos = np.clip(-(ug[..., 0] * ud[..., 0] + ug[..., 1] * ud[..., 1]), -1.0, 1.0)
+        # atan2(sin, cos), not arccos(cos): arccos of a cosine rounded to 1 − 1e-16 is
+        # already 8.5e-7°, so GD would not read 0; the sine keeps the small angles exact.
+        cos = -(ug[..., 0] * ud[..., 0] + ug[..., 1] * ud[..., 1])
+        sin = np.abs(ug[..., 0] * ud[..., 1] - ug[..., 1] * ud[..., 0])
         defined = (g_norm > 0) & (d_norm > 0)
-        angles = np.where(defined, np.degrees(np.arccos(cos)), np.nan)
+        angles = np.where(defined, np.degrees(np.arctan2(sin, cos)), np.nan)
     return np.asarray(angles, dtype=np.float64)
 
 

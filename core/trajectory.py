@@ -91,6 +91,8 @@ class Trajectory:
         self.fields: tuple[StateField, ...] = tuple(
             f for f in setup.optimizer.state_fields if getattr(self._state, f.name) is not None
         )
+        #: Display-only fields derived from recorded ones under these hyperparameters (m̂, v̂).
+        self.derived: tuple[StateField, ...] = setup.optimizer.derived_fields(setup.hyperparameters)
         self._cols: dict[str, Array] = {}
         self._grow(_CHUNK)
         self._cols["params"][0] = start_point
@@ -153,8 +155,7 @@ class Trajectory:
     @property
     def state_names(self) -> list[str]:
         """Recorded state fields, then derived ones (m̂, v̂), in display order."""
-        extra = [f.name for f in self.setup.optimizer.extra_fields if self.setup.optimizer.extras]
-        return [f.name for f in self.fields] + extra
+        return [f.name for f in (*self.fields, *self.derived)]
 
     def _extras(self, c: dict[str, Array], rows: slice, squeeze: bool) -> dict[str, Array]:
         extras_fn = self.setup.optimizer.extras

@@ -76,9 +76,11 @@ def test_json_document_has_the_documented_shape(capsys) -> None:
     assert steps[0]["step_length"] == pytest.approx(0.1 * math.sqrt(2 / 0.1), rel=1e-7)
     cos = (0.94 + 5.2) / (math.sqrt(2) * math.hypot(0.94, 5.2))
     assert steps[0]["angle_to_descent"] == pytest.approx(math.degrees(math.acos(cos)), rel=1e-6)
-    assert set(steps[3]["state"]) == {"step", "s"}
+    assert set(steps[3]["state"]) == {"step", "second_moment"}
     # RMSprop's cache after taking in g₀ = (0.2·-4.7, 4·-1.3): S = 0.1·g².
-    assert steps[0]["state"]["s"] == pytest.approx([0.1 * 0.94**2, 0.1 * 5.2**2], rel=1e-14)
+    assert steps[0]["state"]["second_moment"] == pytest.approx(
+        [0.1 * 0.94**2, 0.1 * 5.2**2], rel=1e-14
+    )
 
 
 def test_non_finite_numbers_are_null_in_json_and_divergence_exits_zero(capsys) -> None:
@@ -113,15 +115,16 @@ def test_csv_has_one_row_per_step_and_named_columns(capsys) -> None:
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 20
-    assert {"w", "b", "dw", "db", "m_w", "v_b", "m_hat_w", "eff_lr_w", "delta_b"} <= set(rows[0])
+    names = {"first_moment_w", "second_moment_b", "bias_corrected_first_moment_w"}
+    assert {"w", "b", "dw", "db", *names, "eff_lr_w", "delta_b"} <= set(rows[0])
     assert {"step_length", "angle_to_descent"} <= set(rows[0])
     gd0 = rows[10]
     # GD steps straight down the gradient: length lr·‖g₀‖ = 0.4·‖(0.2·−4.7, 4·−1.3)‖, angle 0.
     assert float(gd0["step_length"]) == pytest.approx(0.4 * math.hypot(0.94, 5.2), rel=1e-12)
     assert float(gd0["angle_to_descent"]) == pytest.approx(0.0, abs=1e-6)
     adam0 = rows[0]
-    assert float(adam0["m_w"]) == pytest.approx(0.1 * 0.2 * -4.7, rel=1e-14)
-    assert rows[10]["run"] == "gd" and rows[10]["m_w"] == ""
+    assert float(adam0["first_moment_w"]) == pytest.approx(0.1 * 0.2 * -4.7, rel=1e-14)
+    assert rows[10]["run"] == "gd" and rows[10]["first_moment_w"] == ""
 
 
 def test_table_output_shows_the_state_columns_and_status(capsys) -> None:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
-import re
 import warnings
 
 import numpy as np
 import pytest
+from arithmetic_parser import evaluate
 
-from optiscope.core.explain import explain_step, num
+from optiscope.core.explain_text import num
 from optiscope.core.format import fmt
 from optiscope.core.optimizers import OPTIMIZERS
 from optiscope.core.schedules import parse_schedule
 from optiscope.core.specs import make_setup
+from optiscope.core.step_explain import explain_step
 from optiscope.core.surfaces import get_surface
 from optiscope.core.trajectory import Trajectory, run
 
@@ -56,95 +57,6 @@ STEPS = (0, 1, 2, 7)
 
 def _run(name: str, hp: dict[str, object], **kw: object) -> Trajectory:
     return run(BOWL, make_setup(name, hp, BOWL), START, 10, **kw)  # type: ignore[arg-type]
-
-
-# -- a tiny parser for the explain lines' own arithmetic (no eval) ------------------------
-_TOKEN = re.compile(r"\s*(\d+(?:\.\d+)?(?:e[+-]\d+)?|nan|inf|sign|max|[()·/+−\-√²,])")
-
-
-def _tokens(text: str) -> list[str]:
-    out, pos = [], 0
-    text = text.strip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            raise ValueError(f"cannot read {text[pos:]!r}")
-        out.append(m.group(1))
-        pos = m.end()
-    return out
-
-
-class _Parser:
-    """expr := term (± term)*; term := unary ((·|/) unary)*; unary := −unary | atom ²?;
-    atom := number | (expr) | √atom | sign(expr) | max(expr, expr)."""
-
-    def __init__(self, text: str) -> None:
-        self.toks = _tokens(text)
-        self.i = 0
-
-    def parse(self) -> float:
-        value = self.expr()
-        if self.i != len(self.toks):
-            raise ValueError(f"trailing {self.toks[self.i :]}")
-        return value
-
-    def peek(self) -> str | None:
-        return self.toks[self.i] if self.i < len(self.toks) else None
-
-    def take(self, expected: str | None = None) -> str:
-        tok = self.toks[self.i]
-        if expected is not None and tok != expected:
-            raise ValueError(f"expected {expected!r}, got {tok!r}")
-        self.i += 1
-        return tok
-
-    def expr(self) -> float:
-        value = self.term()
-        while self.peek() in ("+", "−", "-"):
-            value = value + self.term() if self.take() == "+" else value - self.term()
-        return value
-
-    def term(self) -> float:
-        value = self.unary()
-        while self.peek() in ("·", "/"):
-            value = value * self.unary() if self.take() == "·" else value / self.unary()
-        return value
-
-    def unary(self) -> float:
-        if self.peek() in ("−", "-"):
-            self.take()
-            return -self.unary()
-        value = self.atom()
-        if self.peek() == "²":
-            self.take()
-            value = value * value
-        return value
-
-    def atom(self) -> float:
-        tok = self.take()
-        if tok == "(":
-            value = self.expr()
-            self.take(")")
-            return value
-        if tok == "√":
-            return math.sqrt(self.atom())
-        if tok == "sign":
-            self.take("(")
-            value = self.expr()
-            self.take(")")
-            return float(np.sign(value))
-        if tok == "max":
-            self.take("(")
-            a = self.expr()
-            self.take(",")
-            b = self.expr()
-            self.take(")")
-            return max(a, b)
-        return float(tok)
-
-
-def evaluate(text: str) -> float:
-    return _Parser(text).parse()
 
 
 def test_the_parser_reads_the_lines_own_notation() -> None:
@@ -272,7 +184,9 @@ def test_the_rule_is_the_optimizers_own_and_coordinates_follow_the_surface() -> 
     surface = get_surface("rosenbrock")
     traj = run(surface, make_setup("rmsprop", {"lr": 0.01}), (-1.0, 1.5), 3)
     explanation = explain_step(traj, 1)
-    assert explanation.rule == list(OPTIMIZERS["rmsprop"].rule)
+    # The rule in force: plain RMSprop, without the centered and momentum variants.
+    assert explanation.rule == ["S ← β·S + (1−β)·g²", "r = √S + ε", "Δp = −η·g/r"]
+    assert explanation.rule == list(OPTIMIZERS["rmsprop"].rule_in_force(traj.setup.hyperparameters))
     assert [ln.split(" ")[0] for ln in explanation.lines] == [
         "S_x",
         "r_x",
@@ -294,7 +208,9 @@ def test_weight_decay_appears_only_when_nonzero() -> None:
     plain = explain_step(_run("adam", {"lr": 0.1}), 1).lines
     decayed = explain_step(_run("adam", {"lr": 0.1, "weight_decay": 0.05}), 1).lines
     assert not any(ln.startswith("g_") for ln in plain)
-    assert decayed[0].startswith("g_w = ∂f/∂w + λ·w = ")
+    # (Adam's first line is the update count its powers use.)
+    assert decayed[0] == "k = t + 1 = 1 + 1 = 2"
+    assert decayed[1].startswith("g_w = ∂f/∂w + λ·w = ")
 
 
 def test_derived_quantities_match_an_independent_computation() -> None:

@@ -139,3 +139,33 @@ def test_loss_curves_and_steps_to_tolerance() -> None:
     hit = steps_to_tolerance(runs[0], 1e-6)
     loss = runs[0].column("loss")
     assert hit is not None and loss[hit] <= 1e-6 * loss[0] < loss[hit - 1]
+
+
+@pytest.mark.parametrize(
+    ("name", "hp", "label"),
+    [
+        ("adam", {}, "√v̂"),
+        ("adam", {"amsgrad": True}, "√v̂max"),
+        ("adam", {"bias_correction": False}, "√v"),
+        ("nadam", {}, "√v̂"),
+    ],
+)
+def test_the_root_bars_show_the_second_moment_the_step_divides_by(
+    name: str, hp: dict[str, object], label: str
+) -> None:
+    """Rebuild each step from the bars' √v̂ and m: AMSGrad's is √(vmax/(1−β₂ᵏ)), not √vmax."""
+    q = Quadratic(30, 1e2, True, 2)
+    r = HighDimRun(q, make_setup(name, {"lr": 0.05, **hp}))
+    r.extend(25)
+    for k in (0, 7, 24):
+        rec = r[k]
+        top = top_k(rec, "sqrt_s", 30)
+        assert top.label == label
+        root = np.empty(30)
+        root[top.indices] = top.values
+        count = rec.state["step"]
+        if name == "nadam":
+            np.testing.assert_allclose(root**2, rec.state["v"] / (1 - 0.999**count), rtol=1e-13)
+            continue
+        m = rec.state["m"] / (1 - 0.9**count) if hp.get("bias_correction", True) else rec.state["m"]
+        np.testing.assert_allclose(rec.update, -0.05 * m / (root + 1e-8), rtol=1e-12)

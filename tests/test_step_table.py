@@ -79,6 +79,8 @@ def _expected_cells(traj: Trajectory, k: int) -> list[str]:
     for name in traj.state_names:
         cells += [fmt(s.state[name][0]), fmt(s.state[name][1])]
     cells += [fmt(s.effective_lr[0]), fmt(s.effective_lr[1])]
+    if "update_over_lr" in traj.setup.optimizer.extra_columns:  # the Adam family's |Δ|/η
+        cells += [fmt(abs(s.update[0]) / s.lr), fmt(abs(s.update[1]) / s.lr)]
     return [*cells, fmt(s.update[0]), fmt(s.update[1]), *_geometry_cells(s)]
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import OptiscopeError
+from ..optimizers import get_optimizer
 from .problems import Array, ArrayLike, PlaneLoss, Problem
 from .run import HighDimRun, Record
 
@@ -28,33 +29,31 @@ Indices = npt.NDArray[np.intp]
 
 #: Per-coordinate quantities the bars show, by name, with their labels.
 FIELDS = {"grad": "|g|", "sqrt_s": "√S", "effective_lr": "ηeff", "update": "|Δ|"}
-#: The state an optimizer divides by, per optimizer: field name and label of its root.
-#: Adam and AdamW divide by √v̂ (bias-corrected, recorded as a derived field); Adamax's u is
-#: already on the scale of |g|, so it is shown as it is.
-_SECOND_MOMENT = {
-    "rmsprop": ("s", "√S"),
-    "adagrad": ("s", "√S"),
-    "adadelta": ("s", "√S"),
-    "adam": ("v_hat", "√v̂"),
-    "adamw": ("v_hat", "√v̂"),
-    "nadam": ("v", "√v"),
-}
+#: What a step divides by, by the state's machine name (``core.columns``), most specific
+#: first: the first one a record holds is the one its step used. Adam's step divides by
+#: √v̂ (with AMSGrad √v̂max, the bias-corrected running max); without bias correction by
+#: the raw √v or √vmax; Adamax's u is already on the scale of |g| and shows as it is.
+_DIVISORS = (
+    ("bias_corrected_second_moment_max", True),
+    ("bias_corrected_second_moment", True),
+    ("second_moment_max", True),
+    ("second_moment", True),
+    ("squared_grad_sum", True),
+    ("decaying_max_abs_grad", False),
+)
 
 
 def second_moment_root(record: Record) -> tuple[str, Array] | None:
-    """("√S", √S) for the optimizers that divide by a root of averaged g², else None.
-
-    With AMSGrad on, Adam divides by the running max of v: that (√v_max) is shown instead.
-    """
-    if record.optimizer == "adamax":
-        return "u", np.asarray(record.state["u"], dtype=np.float64).copy()
-    if "v_max" in record.state:
-        return "√vmax", np.sqrt(record.state["v_max"])
-    entry = _SECOND_MOMENT.get(record.optimizer)
-    if entry is None:
-        return None
-    name, label = entry
-    return label, np.sqrt(record.state[name])
+    """("√v̂", √v̂) or the like: the root of averaged g² the record's step divided by, as the
+    optimizer names it, or None for an optimizer that keeps no such average."""
+    opt = get_optimizer(record.optimizer)
+    by_key = {f.key: f for f in (*opt.state_fields, *opt.extra_fields) if f.name in record.state}
+    for key, rooted in _DIVISORS:
+        f = by_key.get(key)
+        if f is not None:
+            value = np.asarray(record.state[f.name], dtype=np.float64)
+            return (f"√{f.symbol}", np.sqrt(value)) if rooted else (f.symbol, value.copy())
+    return None
 
 
 def coordinate_values(record: Record, field: str) -> tuple[str, Array]:

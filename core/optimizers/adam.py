@@ -8,6 +8,22 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..explain_text import (
+    Coordinate,
+    StepInputs,
+    bias,
+    count_line,
+    decayed_grad,
+    ewma,
+    line,
+    num,
+    op,
+    per_coordinate,
+    sq,
+    sqrt,
+    sub,
+    sup,
+)
 from ..params import Param
 from .base import (
     WEIGHT_DECAY,
@@ -17,10 +33,14 @@ from .base import (
     StateField,
     beta_param,
     eps_param,
+    l2_rule,
     lerp,
     lr_param,
     with_weight_decay,
 )
+
+#: The Adam family's extra record column: the step in units of the learning rate in force.
+_LR_UNITS = ("update_over_lr",)
 
 
 class AdamState(NamedTuple):
@@ -70,27 +90,108 @@ def _adamw_update(
 
 
 def _bias_corrected(columns: Mapping[str, Array], hp: Hyper) -> dict[str, Array]:
-    """m̂ = m/(1−β₁ᵗ) and v̂ = v/(1−β₂ᵗ) for recorded states (t = 0 rows give NaN-free zeros)."""
+    """m̂ = m/(1−β₁ᵏ) and the second moment the step divides by, bias-corrected: v̂ = v/(1−β₂ᵏ),
+    or with AMSGrad v̂max = vmax/(1−β₂ᵏ) (torch corrects the running max, not v); k is the
+    recorded update count. Without bias correction the step uses m and v as they are."""
+    if not _corrected(hp):
+        return {}
     count = columns["step"]
-    if not hp.get("bias_correction", True):
-        return {"m_hat": columns["m"], "v_hat": columns["v"]}
     with np.errstate(divide="ignore", invalid="ignore"):
         c1 = 1.0 - float(hp["beta1"]) ** count
         c2 = 1.0 - float(hp["beta2"]) ** count
         m_hat = np.where(count > 0, columns["m"] / np.where(c1 == 0, 1.0, c1), 0.0)
-        v_hat = np.where(count > 0, columns["v"] / np.where(c2 == 0, 1.0, c2), 0.0)
-    return {"m_hat": m_hat, "v_hat": v_hat}
+        second = columns["v_max" if hp["amsgrad"] else "v"]
+        v_hat = np.where(count > 0, second / np.where(c2 == 0, 1.0, c2), 0.0)
+    return {"m_hat": m_hat, "v_hat_max" if hp["amsgrad"] else "v_hat": v_hat}
+
+
+def _corrected(hp: Hyper) -> bool:
+    return bool(hp.get("bias_correction", True))
 
 
 _ADAM_FIELDS = (
-    StateField("m", "m", "1st moment m (avg of g)"),
-    StateField("v", "v", "2nd moment v (avg of g²)"),
-    StateField("v_max", "v̂max", "max of v (AMSGrad)"),
+    StateField("m", "first_moment", "m", "1st moment m (avg of g)"),
+    StateField("v", "second_moment", "v", "2nd moment v (avg of g²)"),
+    StateField("v_max", "second_moment_max", "vmax", "running max of v (AMSGrad), uncorrected"),
 )
 _HAT_FIELDS = (
-    StateField("m_hat", "m̂", "bias-corrected m̂"),
-    StateField("v_hat", "v̂", "bias-corrected v̂"),
+    StateField("m_hat", "bias_corrected_first_moment", "m̂", "bias-corrected m̂", _corrected),
+    StateField(
+        "v_hat",
+        "bias_corrected_second_moment",
+        "v̂",
+        "bias-corrected v̂: what the step divides by",
+        lambda hp: _corrected(hp) and not hp["amsgrad"],
+    ),
+    StateField(
+        "v_hat_max",
+        "bias_corrected_second_moment_max",
+        "v̂max",
+        "bias-corrected max of v: what AMSGrad divides by",
+        lambda hp: _corrected(hp) and bool(hp["amsgrad"]),
+    ),
 )
+
+
+def _adam_lines(x: Coordinate) -> list[str]:
+    hp, c, eps, lr = x.step.hp, x.c, x.step.h("eps"), x.step.lr
+    decoupled = "bias_correction" not in hp  # AdamW: decay applied to p, not folded into g
+    lines: list[str] = []
+    g = x.g if decoupled else decayed_grad(x, lines)
+    m, v = x.now("m"), x.now("v")
+    lines.append(ewma(f"m_{c}", x.step.h("beta1"), x.prev("m"), op(g), m))
+    lines.append(ewma(f"v_{c}", x.step.h("beta2"), x.prev("v"), sq(g), v))
+    amsgrad = x.step.flag("amsgrad")
+    raw, second = "v", v
+    if amsgrad:
+        raw, second = "vmax", x.now("v_max")
+        lines.append(line(f"vmax_{c}", f"max({num(x.prev('v_max'))}, {num(v)})", second))
+    if _corrected(hp):
+        k = sup(x.step.count)
+        c1, c2 = bias(x.step.count, x.step.h("beta1")), bias(x.step.count, x.step.h("beta2"))
+        m_used, m_name = x.now("m_hat"), "m̂"
+        lines.append(line(f"m̂_{c} = m_{c}/(1−β₁{k})", f"{num(m)}/{op(c1)}", m_used))
+        v_name = "v̂max" if amsgrad else "v̂"
+        v_used = x.now("v_hat_max" if amsgrad else "v_hat")
+        lines.append(line(f"{v_name}_{c} = {raw}_{c}/(1−β₂{k})", f"{num(second)}/{op(c2)}", v_used))
+    else:
+        m_used, m_name, v_used, v_name = m, "m", second, raw
+    r = sqrt(v_used) + eps
+    lines.append(line(f"√{v_name}_{c} + ε", f"√{op(v_used)} + {num(eps)}", r))
+    adam_term = f"η·{m_name}_{c}/(√{v_name}_{c} + ε)"
+    term = f"{num(lr)}·{op(m_used)}/{op(r)}"
+    lam = float(hp.get("weight_decay", 0.0))
+    if decoupled and lam != 0:
+        # Decoupled decay: p·(1 − η·λ) is the same as a −η·λ·p term in the step.
+        arith = f"−{num(lr)}·{num(lam)}·{op(x.p)} − {term}"
+        lines.append(line(f"{x.lhs} = −η·λ·{c} − {adam_term}", arith, x.update))
+    else:
+        lines.append(line(f"{x.lhs} = −{adam_term}", f"−{term}", x.update))
+    return lines
+
+
+def _adam_shared(inputs: StepInputs) -> list[str]:
+    return [count_line(inputs)] if _corrected(inputs.hp) else []
+
+
+def _adam_rule(hp: Hyper) -> tuple[str, ...]:
+    decoupled = "bias_correction" not in hp
+    decays = float(hp.get("weight_decay", 0.0)) != 0
+    rule = ["p ← p·(1 − η·λ)"] if decoupled and decays else [*l2_rule(hp)]
+    rule += ["m ← β₁·m + (1−β₁)·g", "v ← β₂·v + (1−β₂)·g²"]
+    raw = "vmax" if hp["amsgrad"] else "v"
+    if hp["amsgrad"]:
+        rule.append("vmax ← max(vmax, v)")
+    if _corrected(hp):
+        hat = "v̂max" if hp["amsgrad"] else "v̂"
+        rule.append(f"m̂ = m/(1−β₁ᵏ),  {hat} = {raw}/(1−β₂ᵏ),  k = t + 1")
+        step = f"η·m̂/(√{hat} + ε)"
+    else:
+        step = f"η·m/(√{raw} + ε)"
+    rule.append(f"Δp = −η·λ·p − {step}" if decoupled and decays else f"Δp = −{step}")
+    return tuple(rule)
+
+
 _BETA1 = beta_param("beta1", 0.9, "decay of the average of g (momentum)", "β₁")
 _BETA2 = beta_param("beta2", 0.999, "decay of the average of g²", "β₂")
 _AMSGRAD = Param("amsgrad", False, "divide by the largest v seen so far", kind="bool")
@@ -112,16 +213,20 @@ ADAM = Optimizer(
     state_fields=_ADAM_FIELDS,
     extra_fields=_HAT_FIELDS,
     extras=_bias_corrected,
+    extra_columns=_LR_UNITS,
     rule=(
         "g ← ∇f(p) + λ·p",
         "m ← β₁·m + (1−β₁)·g",
         "v ← β₂·v + (1−β₂)·g²",
-        "m̂ = m/(1−β₁ᵗ),  v̂ = v/(1−β₂ᵗ)",
+        "[AMSGrad] vmax ← max(vmax, v), used in place of v",
+        "m̂ = m/(1−β₁ᵏ),  v̂ = v/(1−β₂ᵏ),  k = t + 1",
         "Δp = −η·m̂/(√v̂ + ε)",
     ),
+    rule_for=_adam_rule,
     init=_adam_init,
     update=_adam_update,
-    convention="torch.optim.Adam (bias_correction on): ε outside the root",
+    explain=per_coordinate(_adam_lines, _adam_shared),
+    convention="torch.optim.Adam: ε outside the root",
 )
 
 ADAMW = Optimizer(
@@ -140,15 +245,19 @@ ADAMW = Optimizer(
     state_fields=_ADAM_FIELDS,
     extra_fields=_HAT_FIELDS,
     extras=_bias_corrected,
+    extra_columns=_LR_UNITS,
     rule=(
         "p ← p·(1 − η·λ)",
         "m ← β₁·m + (1−β₁)·g",
         "v ← β₂·v + (1−β₂)·g²",
-        "m̂ = m/(1−β₁ᵗ),  v̂ = v/(1−β₂ᵗ)",
+        "[AMSGrad] vmax ← max(vmax, v), used in place of v",
+        "m̂ = m/(1−β₁ᵏ),  v̂ = v/(1−β₂ᵏ),  k = t + 1",
         "Δp = −η·λ·p − η·m̂/(√v̂ + ε)",
     ),
+    rule_for=_adam_rule,
     init=_adam_init,
     update=_adamw_update,
+    explain=per_coordinate(_adam_lines, _adam_shared),
     convention="torch.optim.AdamW: decoupled weight decay",
 )
 
@@ -175,6 +284,25 @@ def _adamax_update(
     return -clr * (m / u), AdamaxState(count, m, u)
 
 
+def _adamax_lines(x: Coordinate) -> list[str]:
+    lines: list[str] = []
+    g = decayed_grad(x, lines)
+    c, b1, b2, eps = x.c, x.step.h("beta1"), x.step.h("beta2"), x.step.h("eps")
+    m, u = x.now("m"), x.now("u")
+    lines.append(ewma(f"m_{c}", b1, x.prev("m"), op(g), m))
+    lines.append(line(f"u_{c}", f"max({num(b2)}·{op(x.prev('u'))}, {num(abs(g))} + {num(eps)})", u))
+    c1 = bias(x.step.count, b1)
+    head = f"{x.lhs} = −η/(1−β₁{sup(x.step.count)})·m_{c}/u_{c}"
+    lines.append(line(head, f"−{num(x.step.lr)}/{op(c1)}·{op(m)}/{op(u)}", x.update))
+    return lines
+
+
+_ADAMAX_RULE = (
+    "m ← β₁·m + (1−β₁)·g",
+    "u ← max(β₂·u, |g| + ε)",
+    "Δp = −η/(1−β₁ᵏ) · m/u,  k = t + 1",
+)
+
 ADAMAX = Optimizer(
     name="adamax",
     title="Adamax",
@@ -188,17 +316,15 @@ ADAMAX = Optimizer(
         WEIGHT_DECAY,
     ),
     state_fields=(
-        StateField("m", "m", "1st moment m (avg of g)"),
-        StateField("u", "u", "decaying max u of |g|"),
+        StateField("m", "first_moment", "m", "1st moment m (avg of g)"),
+        StateField("u", "decaying_max_abs_grad", "u", "decaying max u of |g|"),
     ),
-    rule=(
-        "g ← ∇f(p) + λ·p",
-        "m ← β₁·m + (1−β₁)·g",
-        "u ← max(β₂·u, |g| + ε)",
-        "Δp = −η/(1−β₁ᵗ) · m/u",
-    ),
+    extra_columns=_LR_UNITS,
+    rule=("g ← ∇f(p) + λ·p", *_ADAMAX_RULE),
+    rule_for=lambda hp: (*l2_rule(hp), *_ADAMAX_RULE),
     init=_adamax_init,
     update=_adamax_update,
+    explain=per_coordinate(_adamax_lines, lambda inputs: [count_line(inputs)]),
     convention="torch.optim.Adamax",
 )
 
@@ -232,6 +358,67 @@ def _nadam_update(
     return current + ahead, NAdamState(count, m, v, mu_product)
 
 
+def _nadam_mu(count: int, hp: Mapping[str, object]) -> tuple[float, float]:
+    """μₖ and the inner power 0.96^(k·ψ) it is built from, exactly as torch computes them."""
+    power = 0.96 ** (count * float(hp["momentum_decay"]))  # type: ignore[arg-type]
+    return float(hp["beta1"]) * (1.0 - 0.5 * power), power  # type: ignore[arg-type]
+
+
+def _nadam_hat(columns: Mapping[str, Array], hp: Hyper) -> dict[str, Array]:
+    """v̂ = v/(1−β₂ᵏ): the second moment NAdam's step divides by (its m has no m̂)."""
+    count = columns["step"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c2 = 1.0 - float(hp["beta2"]) ** count
+        v_hat = np.where(count > 0, columns["v"] / np.where(c2 == 0, 1.0, c2), 0.0)
+    return {"v_hat": v_hat}
+
+
+def _nadam_shared(inputs: StepInputs) -> list[str]:
+    """k, μₖ, Πμ and μₖ₊₁: scalars shared by every coordinate."""
+    k, b1 = inputs.count, inputs.h("beta1")
+    mu, power = _nadam_mu(k, inputs.hp)
+    mu_next, power_next = _nadam_mu(k + 1, inputs.hp)
+    before, after = float(inputs.before["mu_product"]), float(inputs.after["mu_product"])
+    return [
+        count_line(inputs),
+        line(f"μ{sub(k)} = β₁·(1 − ½·0.96^({k}·ψ))", f"{num(b1)}·(1 − 0.5·{num(power)})", mu),
+        line(f"Πμ = Πμ·μ{sub(k)}", f"{num(before)}·{num(mu)}", after),
+        line(
+            f"μ{sub(k + 1)} = β₁·(1 − ½·0.96^({k + 1}·ψ))",
+            f"{num(b1)}·(1 − 0.5·{num(power_next)})",
+            mu_next,
+        ),
+    ]
+
+
+def _nadam_lines(x: Coordinate) -> list[str]:
+    lines: list[str] = []
+    g = decayed_grad(x, lines)
+    c, eps, k = x.c, x.step.h("eps"), x.step.count
+    m, v, v_hat = x.now("m"), x.now("v"), x.now("v_hat")
+    lines.append(ewma(f"m_{c}", x.step.h("beta1"), x.prev("m"), op(g), m))
+    lines.append(ewma(f"v_{c}", x.step.h("beta2"), x.prev("v"), sq(g), v))
+    c2 = bias(k, x.step.h("beta2"))
+    lines.append(line(f"v̂_{c} = v_{c}/(1−β₂{sup(k)})", f"{num(v)}/{op(c2)}", v_hat))
+    r = sqrt(v_hat) + eps
+    lines.append(line(f"r_{c} = √v̂_{c} + ε", f"√{op(v_hat)} + {num(eps)}", r))
+    mu, _ = _nadam_mu(k, x.step.hp)
+    mu_next, _ = _nadam_mu(k + 1, x.step.hp)
+    prod = float(x.step.after["mu_product"])
+    lr = num(x.step.lr)
+    now_term = f"−{lr}·{num(1.0 - mu)}/{num(1.0 - prod)}·{op(g)}/{op(r)}"
+    ahead = f"{lr}·{num(mu_next)}/{num(1.0 - prod * mu_next)}·{op(m)}/{op(r)}"
+    lines.append(line(x.lhs, f"{now_term} − {ahead}", x.update))
+    return lines
+
+
+_NADAM_RULE = (
+    "μₖ = β₁·(1 − ½·0.96^(k·ψ)),  Πμ ← Πμ·μₖ,  k = t + 1",
+    "m ← β₁·m + (1−β₁)·g,  v ← β₂·v + (1−β₂)·g²",
+    "v̂ = v/(1−β₂ᵏ),  r = √v̂ + ε",
+    "Δp = −η·(1−μₖ)/(1−Πμ)·g/r − η·μₖ₊₁/(1−Πμ·μₖ₊₁)·m/r",
+)
+
 NADAM = Optimizer(
     name="nadam",
     title="NAdam",
@@ -246,18 +433,17 @@ NADAM = Optimizer(
         WEIGHT_DECAY,
     ),
     state_fields=(
-        StateField("m", "m", "1st moment m (avg of g)"),
-        StateField("v", "v", "2nd moment v (avg of g²)"),
-        StateField("mu_product", "Πμ", "product of μ so far"),
+        StateField("m", "first_moment", "m", "1st moment m (avg of g)"),
+        StateField("v", "second_moment", "v", "2nd moment v (avg of g²)"),
+        StateField("mu_product", "mu_product", "Πμ", "product of μ so far"),
     ),
-    rule=(
-        "g ← ∇f(p) + λ·p",
-        "μₜ = β₁·(1 − ½·0.96^(t·ψ)),  Πμ ← Πμ·μₜ",
-        "m ← β₁·m + (1−β₁)·g,  v ← β₂·v + (1−β₂)·g²",
-        "r = √(v/(1−β₂ᵗ)) + ε",
-        "Δp = −η·(1−μₜ)/(1−Πμ)·g/r − η·μₜ₊₁/(1−Πμ·μₜ₊₁)·m/r",
-    ),
+    extra_fields=(StateField("v_hat", "bias_corrected_second_moment", "v̂", "bias-corrected v̂"),),
+    extras=_nadam_hat,
+    extra_columns=_LR_UNITS,
+    rule=("g ← ∇f(p) + λ·p", *_NADAM_RULE),
+    rule_for=lambda hp: (*l2_rule(hp), *_NADAM_RULE),
     init=_nadam_init,
     update=_nadam_update,
+    explain=per_coordinate(_nadam_lines, _nadam_shared),
     convention="torch.optim.NAdam (weight decay through the gradient)",
 )

@@ -6,6 +6,19 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..explain_text import (
+    Coordinate,
+    decayed_grad,
+    div,
+    ewma,
+    line,
+    num,
+    op,
+    per_coordinate,
+    sq,
+    sqrt,
+    sub,
+)
 from ..params import Param
 from .base import (
     WEIGHT_DECAY,
@@ -15,6 +28,7 @@ from .base import (
     StateField,
     beta_param,
     eps_param,
+    l2_rule,
     lerp,
     lr_param,
     with_weight_decay,
@@ -40,6 +54,31 @@ def _adagrad_update(
     return -clr * (g / (np.sqrt(s) + float(hp["eps"]))), AdagradState(count, s)
 
 
+def _adagrad_lines(x: Coordinate) -> list[str]:
+    lines: list[str] = []
+    g = decayed_grad(x, lines)
+    c, eps, S = x.c, x.step.h("eps"), x.now("s")
+    lines.append(line(f"S_{c}", f"{num(x.prev('s'))} + {sq(g)}", S))
+    r = sqrt(S) + eps
+    lines.append(line(f"√S_{c} + ε", f"√{op(S)} + {num(eps)}", r))
+    lr_name, lr_text = "η", num(x.step.lr)
+    decay, t = x.step.h("lr_decay"), x.step.count - 1
+    if decay != 0:
+        clr = div(x.step.lr, 1.0 + t * decay)
+        lr_name = f"η{sub(t)}"
+        lines.append(line(f"{lr_name} = η/(1 + t·d)", f"{lr_text}/(1 + {t}·{num(decay)})", clr))
+        lr_text = num(clr)
+    head = f"{x.lhs} = −{lr_name}·g_{c}/(√S_{c} + ε)"
+    lines.append(line(head, f"−{lr_text}·{op(g)}/{op(r)}", x.update))
+    return lines
+
+
+def _adagrad_rule(hp: Hyper) -> tuple[str, ...]:
+    decayed = float(hp["lr_decay"]) != 0
+    step = "Δp = −η/(1 + t·d) · g/(√S + ε)" if decayed else "Δp = −η·g/(√S + ε)"
+    return (*l2_rule(hp), "S ← S + g²", step)
+
+
 ADAGRAD = Optimizer(
     name="adagrad",
     title="Adagrad",
@@ -52,14 +91,16 @@ ADAGRAD = Optimizer(
         Param("initial_accumulator", 0.0, "starting value of the sum S", low=0.0, symbol="S₀"),
         WEIGHT_DECAY,
     ),
-    state_fields=(StateField("s", "S", "sum S of g²"),),
+    state_fields=(StateField("s", "squared_grad_sum", "S", "sum S of g²"),),
     rule=(
         "g ← ∇f(p) + λ·p",
         "S ← S + g²",
-        "Δp = −η/(1 + (t−1)·d) · g/(√S + ε)",
+        "Δp = −η/(1 + t·d) · g/(√S + ε)",
     ),
+    rule_for=_adagrad_rule,
     init=_adagrad_init,
     update=_adagrad_update,
+    explain=per_coordinate(_adagrad_lines),
     convention="torch.optim.Adagrad: ε outside the root",
 )
 
@@ -103,6 +144,44 @@ def _rmsprop_update(
     return step, RMSpropState(state.step + 1, s, g_avg, buf)
 
 
+def _rmsprop_lines(x: Coordinate) -> list[str]:
+    lines: list[str] = []
+    g = decayed_grad(x, lines)
+    c, beta, eps, S = x.c, x.step.h("beta"), x.step.h("eps"), x.now("s")
+    lines.append(ewma(f"S_{c}", beta, x.prev("s"), sq(g), S))
+    if x.step.flag("centered"):
+        ga = x.now("g_avg")
+        lines.append(ewma(f"ḡ_{c}", beta, x.prev("g_avg"), op(g), ga))
+        r = sqrt(S - ga * ga) + eps
+        lhs, arith = f"r_{c} = √(S_{c} − ḡ_{c}²) + ε", f"√({num(S)} − {sq(ga)}) + {num(eps)}"
+    else:
+        r = sqrt(S) + eps
+        lhs, arith = f"r_{c} = √S_{c} + ε", f"√{op(S)} + {num(eps)}"
+    lines.append(line(lhs, arith, r))
+    lr = num(x.step.lr)
+    if x.step.h("momentum") > 0:
+        b = x.now("buf")
+        arith = f"{num(x.step.h('momentum'))}·{op(x.prev('buf'))} + {op(g)}/{op(r)}"
+        lines.append(line(f"B_{c} = μ·B_{c} + g_{c}/r_{c}", arith, b))
+        lines.append(line(f"{x.lhs} = −η·B_{c}", f"−{lr}·{op(b)}", x.update))
+    else:
+        lines.append(line(f"{x.lhs} = −η·g_{c}/r_{c}", f"−{lr}·{op(g)}/{op(r)}", x.update))
+    return lines
+
+
+def _rmsprop_rule(hp: Hyper) -> tuple[str, ...]:
+    rule = [*l2_rule(hp), "S ← β·S + (1−β)·g²"]
+    if hp["centered"]:
+        rule += ["ḡ ← β·ḡ + (1−β)·g", "r = √(S − ḡ²) + ε"]
+    else:
+        rule.append("r = √S + ε")
+    if float(hp["momentum"]) > 0:
+        rule += ["B ← μ·B + g/r", "Δp = −η·B"]
+    else:
+        rule.append("Δp = −η·g/r")
+    return tuple(rule)
+
+
 RMSPROP = Optimizer(
     name="rmsprop",
     title="RMSprop",
@@ -125,9 +204,9 @@ RMSPROP = Optimizer(
         WEIGHT_DECAY,
     ),
     state_fields=(
-        StateField("s", "S", "cache S (avg of g²)"),
-        StateField("g_avg", "ḡ", "avg of g (centered)"),
-        StateField("buf", "B", "momentum buffer B"),
+        StateField("s", "second_moment", "S", "cache S (avg of g²)"),
+        StateField("g_avg", "first_moment", "ḡ", "avg ḡ of g (centered)"),
+        StateField("buf", "scaled_momentum_buffer", "B", "momentum buffer B of g/r"),
     ),
     rule=(
         "g ← ∇f(p) + λ·p",
@@ -136,8 +215,10 @@ RMSPROP = Optimizer(
         "[momentum μ>0] B ← μ·B + g/r;  Δp = −η·B",
         "Δp = −η·g/r",
     ),
+    rule_for=_rmsprop_rule,
     init=_rmsprop_init,
     update=_rmsprop_update,
+    explain=per_coordinate(_rmsprop_lines),
     convention="torch.optim.RMSprop with alpha = β: ε outside the root, no bias correction",
 )
 
@@ -163,6 +244,27 @@ def _adadelta_update(
     return -float(hp["lr"]) * delta, AdadeltaState(state.step + 1, s, delta_acc)
 
 
+def _adadelta_lines(x: Coordinate) -> list[str]:
+    lines: list[str] = []
+    g = decayed_grad(x, lines)
+    c, rho, eps = x.c, x.step.h("rho"), x.step.h("eps")
+    S, D_old = x.now("s"), x.prev("delta_acc")
+    lines.append(ewma(f"S_{c}", rho, x.prev("s"), sq(g), S))
+    delta = div(sqrt(D_old + eps), sqrt(S + eps)) * g
+    arith = f"√({num(D_old)} + {num(eps)})/√({num(S)} + {num(eps)})·{op(g)}"
+    lines.append(line(f"Δ_{c}", arith, delta))
+    lines.append(ewma(f"D_{c}", rho, D_old, sq(delta), x.now("delta_acc")))
+    lines.append(line(f"{x.lhs} = −η·Δ_{c}", f"−{num(x.step.lr)}·{op(delta)}", x.update))
+    return lines
+
+
+_ADADELTA_RULE = (
+    "S ← ρ·S + (1−ρ)·g²",
+    "Δ = √(D + ε)/√(S + ε) · g",
+    "D ← ρ·D + (1−ρ)·Δ²",
+    "Δp = −η·Δ",
+)
+
 ADADELTA = Optimizer(
     name="adadelta",
     title="Adadelta",
@@ -183,17 +285,13 @@ ADADELTA = Optimizer(
         WEIGHT_DECAY,
     ),
     state_fields=(
-        StateField("s", "S", "avg S of g²"),
-        StateField("delta_acc", "D", "avg D of Δ²"),
+        StateField("s", "second_moment", "S", "avg S of g²"),
+        StateField("delta_acc", "update_second_moment", "D", "avg D of Δ² (Δ before η)"),
     ),
-    rule=(
-        "g ← ∇f(p) + λ·p",
-        "S ← ρ·S + (1−ρ)·g²",
-        "Δ = √(D + ε)/√(S + ε) · g",
-        "D ← ρ·D + (1−ρ)·Δ²",
-        "Δp = −η·Δ",
-    ),
+    rule=("g ← ∇f(p) + λ·p", *_ADADELTA_RULE),
+    rule_for=lambda hp: (*l2_rule(hp), *_ADADELTA_RULE),
     init=_adadelta_init,
     update=_adadelta_update,
+    explain=per_coordinate(_adadelta_lines),
     convention="torch.optim.Adadelta: ε inside both roots",
 )

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from ..explain_text import ExplainFn
 from ..params import Param, Value, resolve
 
 Array = npt.NDArray[np.float64]
@@ -24,24 +25,41 @@ State = Any
 InitFn = Callable[[Array, Hyper], State]
 UpdateFn = Callable[[Array, State, Array, Hyper], tuple[Array, State]]
 ExtrasFn = Callable[[Mapping[str, Array], Hyper], dict[str, Array]]
+RuleFn = Callable[[Hyper], tuple[str, ...]]
+
+
+def _always(hp: Hyper) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
 class StateField:
-    """A named piece of optimizer state, as the table and the explain pane label it."""
+    """A named piece of optimizer state, as every view labels it.
+
+    ``name`` is the state's attribute in code (``v``, ``s``); ``key`` names it for CSV and
+    JSON by what it is (``velocity``, ``second_moment``), one meaning per key across all
+    optimizers; ``symbol`` heads its table column and names it in the explain lines.
+    """
 
     name: str
+    key: str
     symbol: str
     label: str
+    #: Derived fields only: whether these hyperparameters give it (m̂ needs bias correction).
+    present: Callable[[Hyper], bool] = _always
 
 
 @dataclass(frozen=True)
 class Optimizer:
-    """A named optimizer: its schema, its state, its update rule as text and as code.
+    """A named optimizer: its schema, its state, its update rule as text, as code and as
+    arithmetic with one step's numbers, all in one place.
 
     ``family`` picks a surface's suggested learning rate: "gd", "heavyball", "adaptive",
     "sign" or "adadelta". ``extras`` derives display-only quantities (Adam's bias-corrected
-    m̂, v̂) from recorded state columns, vectorised over time; the optimizer math stays here.
+    m̂, v̂) from recorded state columns, vectorised over time; ``extra_fields`` describes
+    them. ``rule`` states every variant; ``rule_for`` the one given hyperparameters run.
+    ``explain`` writes a step's arithmetic; ``extra_columns`` names record columns beyond
+    the common ones (see ``core.columns``), such as the Adam family's |Δ|/η.
     """
 
     name: str
@@ -53,14 +71,27 @@ class Optimizer:
     rule: tuple[str, ...]
     init: InitFn
     update: UpdateFn
+    explain: ExplainFn
     convention: str = ""
     aliases: tuple[str, ...] = ()
     extras: ExtrasFn | None = None
     extra_fields: tuple[StateField, ...] = field(default=())
+    rule_for: RuleFn | None = None
+    extra_columns: tuple[str, ...] = ()
 
     def resolve(self, overrides: Mapping[str, object] | None = None) -> dict[str, Value]:
         """The full hyperparameter set: defaults overlaid with validated overrides."""
         return resolve(self.schema, overrides or {}, self.name)
+
+    def rule_in_force(self, hp: Hyper) -> tuple[str, ...]:
+        """The update rule these hyperparameters run: no variant that is switched off."""
+        return self.rule if self.rule_for is None else self.rule_for(hp)
+
+    def derived_fields(self, hp: Hyper) -> tuple[StateField, ...]:
+        """The derived fields ``extras`` gives under these hyperparameters, in display order."""
+        if self.extras is None:
+            return ()
+        return tuple(f for f in self.extra_fields if f.present(hp))
 
     def param(self, name: str) -> Param:
         for p in self.schema:
@@ -114,3 +145,8 @@ def eps_param(default: float) -> Param:
         log_scale=True,
         symbol="ε",
     )
+
+
+def l2_rule(hp: Hyper) -> tuple[str, ...]:
+    """The rule's weight-decay line, only when λ is nonzero."""
+    return ("g ← ∇f(p) + λ·p",) if float(hp.get("weight_decay", 0.0)) != 0 else ()

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..explain_text import Coordinate, decayed_grad, ewma, line, num, op, per_coordinate
 from ..params import Param
 from .base import (
     WEIGHT_DECAY,
@@ -15,6 +16,7 @@ from .base import (
     Optimizer,
     StateField,
     beta_param,
+    l2_rule,
     lr_param,
     with_weight_decay,
 )
@@ -34,6 +36,13 @@ def _gd_update(grad: Array, state: CountOnly, params: Array, hp: Hyper) -> tuple
     return -float(hp["lr"]) * g, CountOnly(state.step + 1)
 
 
+def _gd_lines(x: Coordinate) -> list[str]:
+    lines: list[str] = []
+    g = decayed_grad(x, lines)
+    lines.append(line(f"{x.lhs} = −η·g_{x.c}", f"−{num(x.step.lr)}·{op(g)}", x.update))
+    return lines
+
+
 GD = Optimizer(
     name="gd",
     aliases=("sgd",),
@@ -43,8 +52,10 @@ GD = Optimizer(
     schema=(lr_param(0.1), WEIGHT_DECAY),
     state_fields=(),
     rule=("g ← ∇f(p) + λ·p", "Δp = −η·g"),
+    rule_for=lambda hp: (*l2_rule(hp), "Δp = −η·g"),
     init=_gd_init,
     update=_gd_update,
+    explain=per_coordinate(_gd_lines),
     convention="torch.optim.SGD with momentum 0",
 )
 
@@ -61,16 +72,25 @@ def _momentum_update(
     return -float(hp["lr"]) * v, VelocityState(state.step + 1, v)
 
 
+def _momentum_lines(x: Coordinate) -> list[str]:
+    v = x.now("v")
+    return [
+        ewma(f"v_{x.c}", x.step.h("beta"), x.prev("v"), op(x.g), v),
+        line(f"{x.lhs} = −η·v_{x.c}", f"−{num(x.step.lr)}·{op(v)}", x.update),
+    ]
+
+
 MOMENTUM = Optimizer(
     name="momentum",
     title="Momentum (course EWMA)",
     summary="steps along an exponentially weighted average of past gradients",
     family="gd",
     schema=(lr_param(0.1), beta_param("beta", 0.9, "weight of the past in the average")),
-    state_fields=(StateField("v", "v", "velocity v (EWMA of g)"),),
+    state_fields=(StateField("v", "velocity", "v", "velocity v (EWMA of g)"),),
     rule=("v ← β·v + (1−β)·g", "Δp = −η·v"),
     init=_velocity_init,
     update=_momentum_update,
+    explain=per_coordinate(_momentum_lines),
     convention=(
         "course EWMA v = βv + (1−β)g, no bias correction; at lr η it traces heavy ball at η·(1−β)"
     ),
@@ -101,6 +121,42 @@ def _nesterov_update(
     return _heavy_ball(grad, state, params, hp, nesterov=True)
 
 
+def _buffer_line(x: Coordinate, g: float) -> str:
+    """torch's buffer: the gradient itself on the first update, then μ·v + (1−τ)·g."""
+    v = x.now("v")
+    if x.step.count == 1:
+        return f"v_{x.c} ← g_{x.c} = {num(v)}"
+    keep = 1.0 - float(x.step.hp.get("dampening", 0.0))
+    new = op(g) if keep == 1 else f"{num(keep)}·{op(g)}"
+    return line(f"v_{x.c}", f"{num(x.step.h('momentum'))}·{op(x.prev('v'))} + {new}", v)
+
+
+def _heavyball_lines(x: Coordinate) -> list[str]:
+    lines: list[str] = []
+    g = decayed_grad(x, lines)
+    lines.append(_buffer_line(x, g))
+    v = x.now("v")
+    lines.append(line(f"{x.lhs} = −η·v_{x.c}", f"−{num(x.step.lr)}·{op(v)}", x.update))
+    return lines
+
+
+def _nesterov_lines(x: Coordinate) -> list[str]:
+    lines: list[str] = []
+    g = decayed_grad(x, lines)
+    lines.append(_buffer_line(x, g))
+    v, mu = x.now("v"), x.step.h("momentum")
+    arithmetic = f"−{num(x.step.lr)}·({num(g)} + {num(mu)}·{op(v)})"
+    lines.append(line(f"{x.lhs} = −η·(g_{x.c} + μ·v_{x.c})", arithmetic, x.update))
+    return lines
+
+
+def _buffer_rule(hp: Hyper) -> str:
+    new = "(1−τ)·g" if float(hp.get("dampening", 0.0)) != 0 else "g"
+    return f"v ← g on the first update (t = 0), then v ← μ·v + {new}"
+
+
+_BUFFER = StateField("v", "momentum_buffer", "v", "momentum buffer v (μ·v + g)")
+
 _MU = Param(
     "momentum",
     0.9,
@@ -129,10 +185,16 @@ HEAVYBALL = Optimizer(
         ),
         WEIGHT_DECAY,
     ),
-    state_fields=(StateField("v", "v", "momentum buffer v"),),
-    rule=("g ← ∇f(p) + λ·p", "v ← g on step 1, then v ← μ·v + (1−τ)·g", "Δp = −η·v"),
+    state_fields=(_BUFFER,),
+    rule=(
+        "g ← ∇f(p) + λ·p",
+        "v ← g on the first update (t = 0), then v ← μ·v + (1−τ)·g",
+        "Δp = −η·v",
+    ),
+    rule_for=lambda hp: (*l2_rule(hp), _buffer_rule(hp), "Δp = −η·v"),
     init=_velocity_init,
     update=_heavyball_update,
+    explain=per_coordinate(_heavyball_lines),
     convention="torch.optim.SGD(momentum=μ, dampening=τ): the buffer starts as g₁",
 )
 
@@ -142,9 +204,15 @@ NESTEROV = Optimizer(
     summary="heavy ball that steps from where the momentum is about to carry it",
     family="heavyball",
     schema=(lr_param(0.01), _MU, WEIGHT_DECAY),
-    state_fields=(StateField("v", "v", "momentum buffer v"),),
-    rule=("g ← ∇f(p) + λ·p", "v ← g on step 1, then v ← μ·v + g", "Δp = −η·(g + μ·v)"),
+    state_fields=(_BUFFER,),
+    rule=(
+        "g ← ∇f(p) + λ·p",
+        "v ← g on the first update (t = 0), then v ← μ·v + g",
+        "Δp = −η·(g + μ·v)",
+    ),
+    rule_for=lambda hp: (*l2_rule(hp), _buffer_rule(hp), "Δp = −η·(g + μ·v)"),
     init=_velocity_init,
     update=_nesterov_update,
+    explain=per_coordinate(_nesterov_lines),
     convention="torch.optim.SGD(momentum=μ, nesterov=True)",
 )

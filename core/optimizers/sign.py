@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..explain_text import Coordinate, StepInputs, ewma, line, num, op, per_coordinate, sq, sqrt
 from ..params import Param
 from .base import (
     Array,
@@ -32,6 +33,11 @@ def _signgd_update(
     return -float(hp["lr"]) * np.sign(grad), CountOnly(state.step + 1)
 
 
+def _signgd_lines(x: Coordinate) -> list[str]:
+    arith = f"−{num(x.step.lr)}·sign({num(x.g)})"
+    return [line(f"{x.lhs} = −η·sign(g_{x.c})", arith, x.update)]
+
+
 SIGNGD = Optimizer(
     name="signgd",
     title="Sign gradient descent",
@@ -42,6 +48,7 @@ SIGNGD = Optimizer(
     rule=("Δp = −η·sign(g)   (sign(0) = 0)",),
     init=_count_init,
     update=_signgd_update,
+    explain=per_coordinate(_signgd_lines),
     convention="sign(0) = 0: a coordinate with zero gradient does not move",
 )
 
@@ -54,6 +61,20 @@ def _normgd_update(
     return -float(hp["lr"]) * unit, CountOnly(state.step + 1)
 
 
+def _normgd_explain(inputs: StepInputs) -> list[str]:
+    """‖g‖ once, then each coordinate's share of a step of length η."""
+    parts = [float(g) for g in inputs.grad]
+    norm = sqrt(sum(g * g for g in parts))
+    lines = [line("‖g‖", "√(" + " + ".join(sq(g) for g in parts) + ")", norm)]
+    for x in inputs.coordinates():
+        if norm == 0:
+            lines.append(f"{x.lhs} = 0")
+        else:
+            arith = f"−{num(inputs.lr)}·{op(x.g)}/{op(norm)}"
+            lines.append(line(f"{x.lhs} = −η·g_{x.c}/‖g‖", arith, x.update))
+    return lines
+
+
 NORMGD = Optimizer(
     name="normgd",
     title="Normalized gradient descent",
@@ -64,6 +85,7 @@ NORMGD = Optimizer(
     rule=("Δp = −η·g/‖g‖   (no move where ‖g‖ = 0)",),
     init=_count_init,
     update=_normgd_update,
+    explain=_normgd_explain,
     convention="‖g‖ is the Euclidean norm over all coordinates of one point",
 )
 
@@ -88,6 +110,30 @@ def _lion_update(
     return new_params - params, LionState(state.step + 1, m)
 
 
+def _lion_lines(x: Coordinate) -> list[str]:
+    c, b1, lr = x.c, x.step.h("beta1"), x.step.lr
+    m_old = x.prev("m")
+    interp = m_old * b1 + x.g * (1.0 - b1)
+    lines = [
+        ewma(f"c_{c}", b1, m_old, op(x.g), interp),
+        ewma(f"m_{c}", x.step.h("beta2"), m_old, op(x.g), x.now("m")),
+    ]
+    lam = float(x.step.hp.get("weight_decay", 0.0))
+    sign = f"−{num(lr)}·sign({num(interp)})"
+    if lam != 0:
+        arith = f"{sign} − {num(lr)}·{num(lam)}·{op(x.p)}"
+        lines.append(line(f"{x.lhs} = −η·sign(c_{c}) − η·λ·{c}", arith, x.update))
+    else:
+        lines.append(line(f"{x.lhs} = −η·sign(c_{c})", sign, x.update))
+    return lines
+
+
+def _lion_rule(hp: Hyper) -> tuple[str, ...]:
+    decays = float(hp["weight_decay"]) != 0
+    step = "Δp = −η·sign(c) − η·λ·p" if decays else "Δp = −η·sign(c)"
+    return ("c = β₁·m + (1−β₁)·g", step, "m ← β₂·m + (1−β₂)·g")
+
+
 LION = Optimizer(
     name="lion",
     title="Lion",
@@ -99,13 +145,15 @@ LION = Optimizer(
         beta_param("beta2", 0.99, "decay of the momentum itself", "β₂"),
         Param("weight_decay", 0.0, "decoupled decay: p ← p·(1 − η·λ)", low=0.0, symbol="λ"),
     ),
-    state_fields=(StateField("m", "m", "momentum m (avg of g)"),),
+    state_fields=(StateField("m", "first_moment", "m", "momentum m (avg of g)"),),
     rule=(
         "c = β₁·m + (1−β₁)·g",
         "Δp = −η·sign(c) − η·λ·p",
         "m ← β₂·m + (1−β₂)·g",
     ),
+    rule_for=_lion_rule,
     init=_lion_init,
     update=_lion_update,
+    explain=per_coordinate(_lion_lines),
     convention="Chen et al. 2023, 'Symbolic Discovery of Optimization Algorithms', Alg. 2",
 )

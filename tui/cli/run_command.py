@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.export import csv_header, csv_rows, run_document
+from optiscope.core.export import csv_text, json_text
 from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, Comparison, Setup
 from optiscope.core.specs import parse_start
 from optiscope.core.surfaces import Surface
@@ -106,23 +103,11 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def render(fmt: str, setup: Comparison, runs: list[Trajectory], every: int) -> str:
+    """The runs as JSON (every record), CSV or tables (every ``every``-th and the last)."""
     if fmt == "json":
-        doc = run_document(setup.surface, setup.start, runs, setup.noise, setup.schedule)
-        return json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"
+        return json_text(setup.surface, setup.start, runs, setup.noise, setup.schedule)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(csv_header(setup.surface, runs))
-        rows = csv_rows(setup.surface, runs)
-        writer.writerows(r for r in rows if _keep(int(r[2]), every, runs, r[0]))
-        return buf.getvalue()
+        return csv_text(setup.surface, runs, every)
     from .table_output import render_tables
 
     return render_tables(setup.surface, setup.start, runs, every)
-
-
-def _keep(t: int, every: int, runs: list[Trajectory], label: str) -> bool:
-    if every == 1 or t % every == 0:
-        return True
-    last = next(len(r) - 1 for r in runs if r.setup.label == label)
-    return t == last

@@ -10,9 +10,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from optiscope.core.columns import (
+    Array,
+    RecordColumn,
+    column_values,
+    record_columns,
+    run_source,
+    sound,
+)
+from optiscope.core.export import kept_rows
 from optiscope.core.format import fmt
 from optiscope.core.metrics import nearest_minimum, path_length
-from optiscope.core.step_geometry import angle_to_descent, degrees, step_length
 from optiscope.core.surfaces import Surface
 from optiscope.core.trajectory import Trajectory
 
@@ -41,7 +49,7 @@ def render_tables(
 
 
 def step_table(surface: Surface, traj: Trajectory, every: int) -> Table:
-    x, y = surface.coords
+    """Every ``every``-th record and the last, one line each: the schema's table columns."""
     table = Table(
         title=f"{traj.setup.label}: {traj.status.text()}",
         title_justify="left",
@@ -49,41 +57,15 @@ def step_table(surface: Surface, traj: Trajectory, every: int) -> Table:
         pad_edge=False,
         expand=False,
     )
-    headers = ["t", x, y, "loss", f"∂{x}", f"∂{y}"]
-    symbols = {f.name: f.symbol for f in (*traj.fields, *traj.setup.optimizer.extra_fields)}
-    for name in traj.state_names:
-        headers += [f"{symbols.get(name, name)} {x}", f"{symbols.get(name, name)} {y}"]
-    headers += [f"ηeff {x}", f"ηeff {y}", f"Δ{x}", f"Δ{y}", "‖Δ‖", "∠−∇f"]
-    for h in headers:
-        table.add_column(h, justify="right", no_wrap=True)
-    last = len(traj) - 1
-    for k in range(len(traj)):
-        if k % every and k != last:
-            continue
-        s = traj[k]
-        cells = [
-            str(s.t),
-            fmt(s.params[0]),
-            fmt(s.params[1]),
-            fmt(s.loss),
-            fmt(s.grad[0]),
-            fmt(s.grad[1]),
-        ]
-        for name in traj.state_names:
-            value = s.state[name]
-            if getattr(value, "shape", ()) == (2,):
-                cells += [fmt(value[0]), fmt(value[1])]
-            else:
-                cells += [fmt(float(value)), ""]
-        cells += [
-            fmt(s.effective_lr[0]),
-            fmt(s.effective_lr[1]),
-            fmt(s.update[0]),
-            fmt(s.update[1]),
-            fmt(float(step_length(s.update))),
-            degrees(float(angle_to_descent(s.exact_grad, s.update))),
-        ]
-        table.add_row(*cells)
+    src = run_source(traj)
+    values: list[tuple[RecordColumn, Array]] = []
+    for column in record_columns(traj, "table"):
+        for header in column.table_headers(surface.coords):
+            table.add_column(header, justify="right", no_wrap=True)
+        values += [(column, v) for v in column_values(column, src)]
+    ok = sound(src)
+    for k in kept_rows(len(traj), every).tolist():
+        table.add_row(*[column.text(float(v[k]), bool(ok[k])) for column, v in values])
     return table
 
 

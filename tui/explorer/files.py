@@ -7,14 +7,11 @@ a temporary file and a rename), so a failed export never leaves half a CSV behin
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import time
 import zipfile
 from pathlib import Path
 
-from optiscope.core.export import csv_header, csv_rows, run_document
+from optiscope.core.export import csv_text, json_text
 from optiscope.core.session.file import write_text_atomically
 
 from ..model import ExplorerModel
@@ -34,13 +31,9 @@ def export_runs(model: ExplorerModel, folder: Path) -> tuple[Path, Path]:
     runs = [r.trajectory for r in model.runs]
     csv_path = stamped(folder, model.surface.name, ".csv")
     json_path = csv_path.with_suffix(".json")
-    table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
-    writer.writerow(csv_header(model.surface, runs))
-    writer.writerows(csv_rows(model.surface, runs))
-    doc = run_document(model.surface, model.start, runs, model.noise, model.schedule)
-    text = json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"
-    write_text_atomically(csv_path, table.getvalue(), "export")
+    table = csv_text(model.surface, runs)
+    text = json_text(model.surface, model.start, runs, model.noise, model.schedule)
+    write_text_atomically(csv_path, table, "export")
     try:
         write_text_atomically(json_path, text, "export")
     except BaseException:

@@ -1,11 +1,11 @@
-"""The update rule, then the same rule with this step's numbers: the arithmetic, in full."""
+"""The update rule in force, then the same rule with this step's numbers, in full."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
 
-from optiscope.core.explain import explain_step
+from optiscope.core.step_explain import explain_step
 
 from ..explorer.snapshot import Shown
 

@@ -1,7 +1,9 @@
 """The step table's columns: what each one reads from a record and how a cell reads.
 
-Kept apart from the widget (``step_table.py``), which only lays the cells out, scrolls and
-caches them: the same columns could feed any other view of a run.
+The columns come from the record schema (``core.columns``), so the step table, the CLI
+table and the CSV/JSON name and read each quantity the same way; this module only lays
+them out (one line per step, or one line per coordinate), and the widget
+(``step_table.py``) scrolls and caches the cells.
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ from typing import Literal
 import numpy as np
 from rich.cells import cell_len
 
+from optiscope.core.columns import (
+    ANGLE,
+    LOSS,
+    STEP_LENGTH,
+    UNDEFINED,
+    RecordColumn,
+    T,
+    record_columns,
+    record_source,
+)
 from optiscope.core.format import fmt
-from optiscope.core.step_geometry import angle_to_descent, degrees, step_length
+from optiscope.core.step_geometry import degrees
 from optiscope.core.trajectory import Step, Trajectory
+
+__all__ = ["SAMPLE", "UNDEFINED", "Column", "cell_text", "columns_for", "grow_widths", "rjust"]
 
 #: Rows sampled (first, last and evenly spaced) to size the columns.
 SAMPLE = 256
-
-#: A cell whose quantity is 0/0 at this step (ηeff where Δ = ∂ = 0; the angle of a zero step).
-UNDEFINED = "—"
 
 Reader = Callable[[Step], float]
 
@@ -43,103 +54,61 @@ class Column:
     undefined: str | None = None
 
 
+def _reader(column: RecordColumn, i: int | None) -> Reader:
+    """Reads ``column`` (coordinate i, or the whole scalar) from one record."""
+    if i is None:
+        return lambda s: float(column.read(record_source(s)))
+    return lambda s: float(column.read(record_source(s))[i])
+
+
 def columns_for(
     traj: Trajectory, coords: tuple[str, str], layout: Literal["wide", "stacked"] = "wide"
 ) -> list[Column]:
-    """t, position, loss, gradient, each recorded state field per coordinate (scalars in one
-    column), the derived fields (m̂, v̂), then ηeff, Δ, the step's length and its angle to
-    −∇f: the CLI table's order.
+    """The schema's table columns in its order (t, position, loss, gradient, the state with
+    scalars in one column, ηeff, |Δ|/η where the optimizer has it, Δ, the step's length and
+    its angle to −∇f): the CLI table's order.
 
     ``wide`` gives each coordinate its own columns on one line; ``stacked`` gives each
     coordinate its own line under shared columns (scalar fields on the first line)."""
-    x, y = coords
-    opt = traj.setup.optimizer
-    fields = list(traj.fields) + (list(opt.extra_fields) if opt.extras else [])
-    scalar = {f.name for f in traj.fields if traj.column(f.name).ndim == 1}
+    schema = record_columns(traj, "table")
     if layout == "stacked":
-        cols = [
-            Column("t", (_t, None), index=True),
-            Column("loss", (_loss, None)),
-            # A rule between the shared columns and the per-coordinate ones, then the name.
-            Column("│  ", (None, None), texts=(f"│ {x}", f"│ {y}")),
-            Column("value", (_params(0), _params(1))),
-            Column("∂", (_grad(0), _grad(1))),
-        ]
-        for f in fields:
-            if f.name in scalar:
-                cols.append(Column(f.symbol, (_state_reader(f.name, None), None)))
-            else:
-                cols.append(Column(f.symbol, (_state_reader(f.name, 0), _state_reader(f.name, 1))))
-        return [
-            *cols,
-            Column("ηeff", (_eff(0), _eff(1)), undefined=UNDEFINED),
-            Column("Δ", (_update(0), _update(1))),
-            # Both are per step, not per coordinate: one column, a line each, saves a width.
-            Column("‖Δ‖ ∠", (_length, _angle), shows=(fmt, degrees), undefined=UNDEFINED),
-        ]
-    cols = [
-        Column("t", (_t,), index=True),
-        Column(x, (_params(0),)),
-        Column(y, (_params(1),)),
-        Column("loss", (_loss,)),
-        Column(f"∂{x}", (_grad(0),)),
-        Column(f"∂{y}", (_grad(1),)),
-    ]
-    for f in fields:
-        if f.name in scalar:
-            cols.append(Column(f.symbol, (_state_reader(f.name, None),)))
+        return _stacked(schema, coords)
+    cols: list[Column] = []
+    for rc in schema:
+        if rc is T:
+            cols.append(Column("t", (_t,), index=True))
+        elif rc.per_coordinate:
+            for i, header in enumerate(rc.table_headers(coords)):
+                cols.append(Column(header, (_reader(rc, i),), undefined=rc.undefined))
         else:
-            cols.append(Column(f"{f.symbol} {x}", (_state_reader(f.name, 0),)))
-            cols.append(Column(f"{f.symbol} {y}", (_state_reader(f.name, 1),)))
-    return [
-        *cols,
-        Column(f"ηeff {x}", (_eff(0),), undefined=UNDEFINED),
-        Column(f"ηeff {y}", (_eff(1),), undefined=UNDEFINED),
-        Column(f"Δ{x}", (_update(0),)),
-        Column(f"Δ{y}", (_update(1),)),
-        Column("‖Δ‖", (_length,)),
-        Column("∠−∇f", (_angle,), shows=(degrees,), undefined=UNDEFINED),
+            reader = _reader(rc, None)
+            cols.append(Column(rc.symbol, (reader,), shows=(rc.show,), undefined=rc.undefined))
+    return cols
+
+
+def _stacked(schema: list[RecordColumn], coords: tuple[str, str]) -> list[Column]:
+    x, y = coords
+    cols = [
+        Column("t", (_t, None), index=True),
+        Column("loss", (_reader(LOSS, None), None)),
+        # A rule between the shared columns and the per-coordinate ones, then the name.
+        Column("│  ", (None, None), texts=(f"│ {x}", f"│ {y}")),
     ]
+    for rc in schema:
+        if rc in (T, LOSS, STEP_LENGTH, ANGLE):
+            continue
+        if rc.per_coordinate:
+            reads: tuple[Reader | None, ...] = (_reader(rc, 0), _reader(rc, 1))
+        else:
+            reads = (_reader(rc, None), None)
+        cols.append(Column(rc.symbol, reads, undefined=rc.undefined))
+    # Both are per step, not per coordinate: one column, a line each, saves a width.
+    geometry = (_reader(STEP_LENGTH, None), _reader(ANGLE, None))
+    return [*cols, Column("‖Δ‖ ∠", geometry, shows=(fmt, degrees), undefined=UNDEFINED)]
 
 
 def _t(s: Step) -> float:
     return float(s.t)
-
-
-def _loss(s: Step) -> float:
-    return s.loss
-
-
-def _params(i: int) -> Reader:
-    return lambda s: float(s.params[i])
-
-
-def _grad(i: int) -> Reader:
-    return lambda s: float(s.grad[i])
-
-
-def _eff(i: int) -> Reader:
-    return lambda s: float(s.effective_lr[i])
-
-
-def _update(i: int) -> Reader:
-    return lambda s: float(s.update[i])
-
-
-def _length(s: Step) -> float:
-    return float(step_length(s.update))
-
-
-def _angle(s: Step) -> float:
-    """Against the exact gradient: how far the rule turns from steepest descent."""
-    return float(angle_to_descent(s.exact_grad, s.update))
-
-
-def _state_reader(name: str, i: int | None) -> Reader:
-    """Reads state field ``name`` (coordinate i, or the whole scalar) from a record."""
-    if i is None:
-        return lambda s: float(s.state[name])
-    return lambda s: float(s.state[name][i])
 
 
 def _finite(step: Step) -> bool:

@@ -1,4 +1,5 @@
-"""Per-coordinate bars: the k coordinates largest in |g|, √S, ηeff or |Δ| at one step.
+"""Per-coordinate bars: the k coordinates largest in |g|, the root the step divides by (√S,
+√v̂, ...), ηeff or |Δ| at one step.
 
 One row per coordinate: its index, a bar in eighth-cell block characters (lengths relative
 to the largest shown, so the shape reads at a glance) and the signed value. As many rows as

@@ -1,0 +1,102 @@
+"""One step of a run explained: the optimizer's rule, then its arithmetic with the numbers.
+
+The lines themselves are the optimizer's own (``Optimizer.explain``, next to its update
+rule); this module only gathers what they read from the trajectory (record t, the state it
+started from) and adds what every optimizer shares: notes on the step and its geometry.
+Every line reads ``name = arithmetic = result``, the result being the recorded value, so
+the pane never disagrees with the table. Pure Python and NumPy: no terminal library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .explain_text import Explanation, StepInputs, line, num, sq
+from .step_geometry import angle_to_descent, degrees, step_length
+from .trajectory import Trajectory
+
+
+def explain_step(traj: Trajectory, t: int) -> Explanation:
+    """Step t's arithmetic, per coordinate, ending in the update taken (raises IndexError
+    if record t does not exist). Non-finite records produce "nan"/"inf", never an error."""
+    if t < 0:
+        t += len(traj)
+    record = traj[t]
+    setup = traj.setup
+    before = _state_before(traj, t)
+    inputs = StepInputs(
+        t=t,
+        count=int(record.state["step"]),
+        hp=setup.hyperparameters,
+        lr=record.lr,
+        coords=traj.surface.coords,
+        params=record.params,
+        grad=record.grad,
+        update=record.update,
+        before=before,
+        after=record.state,
+    )
+    with np.errstate(all="ignore"):
+        lines = setup.optimizer.explain(inputs)
+    return Explanation(
+        t=t,
+        rule=list(setup.optimizer.rule_in_force(setup.hyperparameters)),
+        lines=lines,
+        notes=_notes(traj, t, before),
+        geometry=_geometry(record.exact_grad, record.update, traj.surface.coords),
+    )
+
+
+def _state_before(traj: Trajectory, t: int) -> dict[str, Any]:
+    """The state step t starts from: record t−1's, or the optimizer's initial state."""
+    if t > 0:
+        return traj[t - 1].state
+    setup = traj.setup
+    init = setup.optimizer.init(np.array(traj.start, dtype=np.float64), setup.hyperparameters)
+    return {name: getattr(init, name) for name in init._fields}
+
+
+def _notes(traj: Trajectory, t: int, before: Mapping[str, Any]) -> list[str]:
+    notes: list[str] = []
+    if t == 0:
+        shown = [
+            f"{f.symbol} = {_initial_text(before[f.name])}"
+            for f in traj.fields
+            if before.get(f.name) is not None
+        ]
+        if shown:
+            notes.append("first step: the state starts at its initial value, " + ", ".join(shown))
+    if not traj.schedule.constant:
+        notes.append(f"scheduled learning rate at this step: η = {num(traj[t].lr)}")
+    status = traj.status
+    if status.step == t and status.kind != "running":
+        notes.append(status.text())
+    return notes
+
+
+def _initial_text(value: Any) -> str:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0 or bool(np.all(arr == arr.flat[0])):
+        return num(float(arr.flat[0]))
+    return "(" + ", ".join(num(float(x)) for x in arr.flat) + ")"
+
+
+def _geometry(grad: Any, update: Any, coords: tuple[str, str]) -> str:
+    """‖Δ‖ with its arithmetic, and how far the step turns from −∇f (the exact gradient)."""
+    x, y = coords
+    dx, dy = float(update[0]), float(update[1])
+    with np.errstate(all="ignore"):
+        length = line(
+            f"‖Δ‖ = √(Δ{x}² + Δ{y}²)", f"√({sq(dx)} + {sq(dy)})", float(step_length(update))
+        )
+        angle = float(angle_to_descent(grad, update))
+    if not np.isnan(angle):
+        turn = degrees(angle)
+    elif np.all(np.isfinite(np.r_[grad, update])):
+        turn = "undefined: a zero step or gradient"
+    else:
+        turn = "nan"
+    return f"{length}   ∠(Δ, −∇f) = {turn}"
