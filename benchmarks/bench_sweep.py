@@ -67,7 +67,7 @@ def main() -> None:
         f"on Rosenbrock, median of {repeats}"
     )
     print(f"  {'one at a time (baseline)':<28} {baseline:7.3f} s")
-    print(f"  {'sweep':<28} {whole:7.3f} s   {baseline / whole:5.1f}x faster")
+    print(f"  {'sweep':<28} {whole:7.3f} s   speed-up {baseline / whole:.1f}x")
     for name, seconds in parts.items():
         print(f"    {name:<26} {seconds:7.3f} s")
     runs = sweep(SETUP, metric, points=POINTS).runs
