@@ -286,3 +286,16 @@ def test_17_adam_is_sign_descent_until_noisy_at_any_lr(lr: float, steps: int) ->
     assert f["quiet"] == pytest.approx(1.0, abs=1e-7) and f["sign"] == 1.0
     assert f["model_middle"] == pytest.approx(1 / math.sqrt(2))
     assert f["loud"] < f["middle"] < 1  # type: ignore[operator]
+
+
+def test_16_survives_tuning_adam_at_its_best_lr_still_moves_in_w_from_b() -> None:
+    """At Adam's own best lr from B (0.09 on the hundredths) its w travel stays far above
+    tuned GD's: the extra w steps are the rule's, not the shared lr's."""
+    from optiscope.core.lessons import measures as m
+
+    setup = Setup("lecture-bowl", (0.3, -2.3), ("adam",), steps=200)
+    assert Tuning(HUNDREDTHS).best(setup) == 0.09
+    adam, gd = setup.but(optimizers=("adam(lr=0.09)", "gd(lr=0.25)")).run()
+    travel = [float(np.sum(np.abs(t.column("update")[:50, 0]))) for t in (adam, gd)]
+    assert travel[0] > 2 * travel[1]
+    assert m.sign_changes(adam, 0, 50) > m.sign_changes(gd, 0, 50) == 0

@@ -113,3 +113,14 @@ def test_quoted_figures_do_not_hinge_on_rounding(lesson: Lesson) -> None:
             exact = exact.replace(before.text, "≈…")
             moved_answer = moved_answer.replace(after.text, "≈…")
     assert exact == moved_answer
+
+
+@pytest.mark.parametrize("lesson", LESSONS[:2] + LESSONS[-1:], ids=lambda lesson: lesson.id)
+def test_the_lesson_pane_prints_how_settings_were_chosen(lesson: Lesson) -> None:
+    from optiscope.tui.widgets.lesson_pane import lesson_text
+
+    shown = " ".join(lesson_text(lesson, lesson.measure()).plain.split())
+    assert "How the settings were chosen" in shown
+    for label, text in lesson.settings_chosen.items():
+        assert f"{label}: {' '.join(text.split())}" in shown
+    assert lesson.source in shown

@@ -376,8 +376,8 @@ def bigger_step(setup: Setup, runs: list[Trajectory]) -> Finding:
     answer = (
         f"Each at its best lr for bringing the loss within 1% of its start and keeping it "
         f"there, GD needs {f.steps('gd_steps')} and RMSprop {f['rmsprop_steps']}: on this "
-        f"bowl RMSprop has no lead to explain. The lead the thread saw appears at equal "
-        f"learning rates: at RMSprop's lr, {_lr(gd_same)}, GD needs "
+        f"bowl RMSprop has no lead to explain. A lead appears when GD's lr is too small: "
+        f"at RMSprop's lr, {_lr(gd_same)}, GD needs "
         f"{f.steps('gd_same_lr_steps')}. Its step in w is lr·0.2·w ({f['gd_same_lr_first_w']} "
         f"at first, shrinking with w), while RMSprop's is about its lr "
         f"({f['rmsprop_first_w']} at first, {f['rmsprop_w_per_lr']}× lr on average until it "

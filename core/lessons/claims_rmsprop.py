@@ -301,8 +301,8 @@ def large_gradients(setup: Setup, runs: list[Trajectory]) -> Finding:
         and float(f.value("tuned_gd_final") or 1) < float(f.value("tuned_rmsprop_final") or 0)
     )
     answer = (
-        f"A large gradient is a large step only along −∇f, and −∇f rarely points at the "
-        f"minimum: from A it points mostly along b (GD's first step is {f['first_ratio']}× "
+        f"A large gradient gives GD a large step, but along −∇f, and −∇f rarely points at "
+        f"the minimum: from A it points mostly along b (GD's first step is {f['first_ratio']}× "
         f"as long in b as in w). In b the lecture bowl's curvature is λ = 4, so a GD step "
         f"multiplies b by (1 − 4·lr): above lr = 2/λ = {f['limit']} that factor is below −1. "
         f"At lr {_lr(above)} |b| grows ×{f['above_growth']} per step and the loss reaches "
