@@ -239,19 +239,33 @@ def test_console_script_runs_in_a_subprocess() -> None:
     assert out.stdout.startswith("run,optimizer,t,w,b,loss")
 
 
-def test_list_lessons_prints_fourteen_numbered_lines(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_list_lessons_prints_seventeen_numbered_lines(capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, err = _run(capsys, "list", "lessons")
     lines = out.strip().splitlines()
-    assert code == 0 and err == "" and len(lines) == 14
+    assert code == 0 and err == "" and len(lines) == 17
     assert lines[4].split()[:2] == ["5", "tiny-oscillation"]
+    assert [line.split()[1] for line in lines[14:]] == [
+        "averages-and-rescales",
+        "adam-pieces",
+        "adam-sign-noise",
+    ]
 
 
 def test_lesson_prints_question_measured_figures_and_answer(capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, err = _run(capsys, "lesson", "5")
     assert code == 0 and err == ""
-    assert "Question (seed 000)" in out and "Answer:" in out
+    assert "Question, from “Week 2 RMSprop intuition”" in out and "Answer:" in out
     assert "RMSprop's cache S_w at the end: 1e-08" in out  # measured: (1e-4)²
-    assert "rmsprop(lr=0.01)" in out and "WARNING" not in out
+    assert "rmsprop(lr=0.01): fixed by the question" in out and "WARNING" not in out
+
+
+def test_lesson_text_says_how_each_optimizers_settings_were_chosen(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = _run(capsys, "lesson", "bigger-step")
+    text = " ".join(out.split())
+    assert code == 0 and "How each optimizer's settings were chosen:" in text
+    assert "gd(lr=0.45): tuned: the lr with the fewest steps" in text
+    assert "normgd(lr=0.3577708764): matched: same first-step length as rmsprop(lr=0.08)" in text
+    assert "gd(lr=0.08): fixed by the question: RMSprop's lr" in text
 
 
 def test_lesson_json_carries_the_figures(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -264,6 +278,14 @@ def test_lesson_json_carries_the_figures(capsys) -> None:  # type: ignore[no-unt
         "momentum(lr=0.4,beta=0.9)",
         "heavyball(lr=0.04,momentum=0.9)",
     ]
+    # One entry per optimizer, keyed by its run label, in the setup's order.
+    assert list(doc["setup"]["settings_chosen"]) == [
+        "momentum(lr=0.4, beta=0.9)",
+        "heavyball(lr=0.04, momentum=0.9)",
+    ]
+    assert doc["setup"]["settings_chosen"]["heavyball(lr=0.04, momentum=0.9)"].startswith(
+        "matched: heavy ball at lr·(1−β)"
+    )
 
 
 @pytest.mark.parametrize(

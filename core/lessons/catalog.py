@@ -1,7 +1,9 @@
 """The lessons: every question in the learners' threads, set up so the answer shows.
 
-The claims (``claims.py``) measure each lesson's runs and write its answer from the
-figures; this module holds the setups, the words around them and lookup by id.
+The claims (``claims_*.py``) measure each lesson's runs and write its answer from the
+figures; this module holds the setups, how each optimizer's settings were chosen, the
+words around them and lookup by id. Tuned learning rates are the sweep's best on the
+stated grid (``tests/test_lessons_settings.py`` checks they still are).
 """
 
 from __future__ import annotations
@@ -11,27 +13,22 @@ import math
 from ..errors import OptiscopeError
 from ..session.setup import Setup
 from ..surfaces import get_surface
-from .claims import (
-    _adagrad_vs_rmsprop,
-    _already_good,
-    _bigger_step,
-    _conventions,
-    _himmelblau,
-    _large_gradients,
-    _momentum_noise,
-    _rotation,
-    _saddle_escape,
-    _start_b,
-    _tiny_oscillation,
-    _valley_floor,
-    _why_not_sign,
-    _zigzag,
-)
+from . import claims_adam as adam_claims
+from . import claims_geometry as geometry
+from . import claims_lecture as lecture
+from . import claims_rmsprop as rmsprop_claims
 from .lesson import Lesson
+from .tuning import TO_THREE, fixed, matched, tuned
 
-LECTURE_A = (-4.7, -1.3)
-LECTURE_B = (0.3, -2.3)
-LECTURE_C = (-4.7, 0.03)
+#: The learners' forum threads, by their titles.
+INTUITION = "“Week 2 RMSprop intuition”"
+FAVORABLE = "“RMS prop in a favorable setting”"
+MOMENTUM_THREAD = "“Momentum / RMSProp Lesson 5”"
+
+A, B, C = lecture.LECTURE_A, lecture.LECTURE_B, lecture.LECTURE_C
+SAME_LR = "the same lr for every run, so the steps differ only by the update rule"
+#: Normalized GD's lr that gives it RMSprop's first-step length √2·lr/√(1−β) at lr 0.08.
+MATCHED_NORMGD_LR = 0.08 / math.sqrt(0.1) * math.sqrt(2)
 
 
 LESSONS: tuple[Lesson, ...] = (
@@ -40,24 +37,32 @@ LESSONS: tuple[Lesson, ...] = (
         "zigzag",
         "Why does RMSprop fix the zig-zag?",
         "Starting from A, GD zig-zags across b and crawls along w. How does dividing by "
-        "the root of the squared-gradient average change that?",
+        "the root of the squared-gradient average change that, and does it make RMSprop "
+        "faster?",
         "the lecture (RMSprop video)",
-        Setup("lecture-bowl", LECTURE_A, ("gd(lr=0.4)", "rmsprop(lr=0.2)"), steps=200),
-        "The b column of each table (sign flips), the first row's Δw and Δb, and the two "
-        "paths: GD's saw-tooth against RMSprop's straighter line.",
-        _zigzag,
+        Setup("lecture-bowl", A, ("gd(lr=0.45)", "rmsprop(lr=0.08)", "rmsprop(lr=0.2)"), steps=200),
+        (
+            tuned(200),
+            tuned(200),
+            fixed("a larger lr than RMSprop's best, to show it getting close fast and not staying"),
+        ),
+        "The b column of each table (sign flips), the first row's Δw and Δb, the two paths, "
+        "then the loss view (v): RMSprop at lr 0.2 dips below the others early and climbs "
+        "back.",
+        lecture.zigzag,
     ),
     Lesson(
         2,
         "start-b",
         "What if I start at B?",
-        "From B (0.3, −2.3) w is nearly optimal; we do not want a step in w. Does "
-        "RMSprop introduce one?",
-        "seed 001",
-        Setup("lecture-bowl", LECTURE_B, ("gd(lr=0.2)", "rmsprop(lr=0.1)"), steps=200),
+        "From B (0.3, −2.3) w is nearly optimal; we do not want a step in w. Does RMSprop "
+        "introduce one?",
+        FAVORABLE,
+        Setup("lecture-bowl", B, ("gd(lr=0.25)", "rmsprop(lr=0.1)"), steps=200),
+        (tuned(200), tuned(200)),
         "RMSprop's ∂w, S and Δw columns: a tiny ∂w divided by a tiny √S gives a full-size "
         "Δw that flips sign.",
-        _start_b,
+        lecture.start_b,
     ),
     Lesson(
         3,
@@ -65,22 +70,24 @@ LESSONS: tuple[Lesson, ...] = (
         "What happens on the valley floor?",
         "At C (−4.7, 0.03) b is already right. Do adaptive methods leave it alone?",
         "the lecture's point C",
-        Setup(
-            "lecture-bowl", LECTURE_C, ("gd(lr=0.4)", "rmsprop(lr=0.1)", "adam(lr=0.1)"), steps=200
-        ),
+        Setup("lecture-bowl", C, ("gd(lr=0.49)", "rmsprop(lr=0.12)", "adam(lr=0.19)"), steps=200),
+        (tuned(200), tuned(200), tuned(200)),
         "The b value in each table and how far the RMSprop and Adam paths climb off the floor.",
-        _valley_floor,
+        lecture.valley_floor,
     ),
     Lesson(
         4,
         "already-good",
         "What if the trajectory is already good?",
         "If GD already heads straight for the minimum, does RMSprop make it worse?",
-        "seed 001",
-        Setup("round-bowl", (-4.0, 2.0), ("gd(lr=0.1)", "rmsprop(lr=0.1)"), steps=200),
+        FAVORABLE,
+        Setup(
+            "round-bowl", lecture.ROUND_OFF_DIAGONAL, ("gd(lr=0.49)", "rmsprop(lr=0.19)"), steps=200
+        ),
+        (tuned(200), tuned(200)),
         "The ∠ column (angle between the step and −∇f): 0° for GD, not for RMSprop; then "
-        "move the start to the diagonal (3.5, 3.5) and watch it vanish.",
-        _already_good,
+        "move the start to the diagonal (−3.162, 3.162) and watch it vanish.",
+        lecture.already_good,
     ),
     Lesson(
         5,
@@ -88,50 +95,61 @@ LESSONS: tuple[Lesson, ...] = (
         "Does RMSprop make a ±1e-4 oscillation worse?",
         "If dw alternates +1e-4, −1e-4, … RMSprop divides by ~1e-4 and gets ±1: is the "
         "oscillation made much worse?",
-        "seed 000",
+        INTUITION,
         Setup("vee", (5e-7, 0.0), ("gd(lr=0.01)", "rmsprop(lr=0.01)"), steps=200),
+        (fixed(SAME_LR), fixed(SAME_LR)),
         "RMSprop's S column falling to 1e-8, its ηeff column (and the ηeff sparkline under "
         "the plot, key s) settling near η/1e-4 where GD's stays η, and Δw at ±η while "
         "GD's is ±η·1e-4.",
-        _tiny_oscillation,
+        rmsprop_claims.tiny_oscillation,
     ),
     Lesson(
         6,
         "why-not-sign",
         "Why not just use sign(dw)?",
         "Could RMSprop be replaced by dw = +1 if dw >= 0 else −1?",
-        "seed 000",
+        INTUITION,
         Setup(
             "lecture-bowl",
-            LECTURE_A,
+            A,
             ("rmsprop(lr=0.1)", "adam(lr=0.1)", "signgd(lr=0.1)", "normgd(lr=0.1)"),
             steps=100,
         ),
+        tuple(
+            fixed("one lr for all four, so every step reads as a multiple of it") for _ in range(4)
+        ),
         "The first row of each table (Δ = 3.16·lr, lr, lr, …), then the ‖Δ‖ and ∠ columns "
-        "(o cycles the tables): sign-GD always steps along a diagonal (‖Δ‖ = lr·√2), so it "
-        "stays well off −∇f, while RMSprop's memory of |g| turns its steps towards −∇f.",
-        _why_not_sign,
+        "(o cycles the tables): sign-GD always steps along a diagonal (‖Δ‖ = lr·√2), while "
+        "RMSprop's memory of |g| changes both the length and the direction of its steps.",
+        rmsprop_claims.why_not_sign,
     ),
     Lesson(
         7,
         "bigger-step",
         "Is RMSprop's lead only a bigger step?",
-        "RMSprop's first step is longer than GD's. Compare it with GD normalized by ‖g‖ "
-        "whose first step is just as long.",
-        "seed 001 (last post)",
+        "RMSprop seems to beat GD. Is that only because its whole step is larger? Compare "
+        "it with GD normalized by ‖g‖, as the thread suggests.",
+        FAVORABLE,
         Setup(
             "lecture-bowl",
-            LECTURE_A,
+            A,
             (
-                "gd(lr=0.4)",
-                "rmsprop(lr=0.1)",
-                f"normgd(lr={0.1 / math.sqrt(0.1) * math.sqrt(2):.10g})",
+                "gd(lr=0.45)",
+                "rmsprop(lr=0.08)",
+                f"normgd(lr={MATCHED_NORMGD_LR:.10g})",
+                "gd(lr=0.08)",
             ),
             steps=300,
         ),
-        "The ‖Δ‖ column (equal at step 0), then the loss view (v): where the normalized GD "
-        "curve flattens out.",
-        _bigger_step,
+        (
+            tuned(300),
+            tuned(300),
+            matched("same first-step length as rmsprop(lr=0.08), √2·lr/√(1−β)"),
+            fixed("RMSprop's lr, to show where an untuned comparison's lead comes from"),
+        ),
+        "The ‖Δ‖ column (normalized GD's never changes), then the loss view (v): RMSprop "
+        "dips to 1e-7 and climbs back, normalized GD flattens above the others.",
+        lecture.bigger_step,
     ),
     Lesson(
         8,
@@ -139,7 +157,7 @@ LESSONS: tuple[Lesson, ...] = (
         "What happens with high-dimensional parameters?",
         "The lecture draws w horizontal and b vertical. What if the valley is not along "
         "an axis, as in almost every high-dimensional problem?",
-        "seed 000",
+        INTUITION,
         Setup(
             "rotated-bowl(theta=45)",
             get_surface("rotated-bowl", theta=45.0).starts["A"],
@@ -154,49 +172,58 @@ LESSONS: tuple[Lesson, ...] = (
             ),
             steps=400,
         ),
+        tuple(fixed("the same lr at both angles, so only the rotation changes") for _ in range(7)),
         "Change θ in the controls between 0 and 45: GD, momentum and normalized GD trace "
         "the same path turned with the bowl; the others do not.",
-        _rotation,
+        geometry.rotation,
     ),
     Lesson(
         9,
         "adagrad-vs-rmsprop",
         "Does RMSprop's effective learning rate only fall?",
         "RMSprop is 'a less aggressive Adagrad'. Do both shrink their steps over time?",
-        "seed 002",
-        Setup("lecture-bowl", LECTURE_A, ("adagrad(lr=0.5)", "rmsprop(lr=0.1)"), steps=200),
-        "The ηeff column of each: Adagrad's only falls; RMSprop's climbs near the minimum "
-        "(the ηeff sparkline shows it at a glance).",
-        _adagrad_vs_rmsprop,
+        MOMENTUM_THREAD,
+        Setup("lecture-bowl", A, ("adagrad(lr=0.5)", "rmsprop(lr=0.1)"), steps=200),
+        (
+            fixed("any lr shows it, since Adagrad's sum of g² only grows"),
+            fixed("any lr shows it; this is the surface's suggested lr"),
+        ),
+        "The ηeff column of each: Adagrad's only falls; RMSprop's climbs as its gradient "
+        "shrinks (the ηeff sparkline shows it at a glance).",
+        rmsprop_claims.adagrad_vs_rmsprop,
     ),
     Lesson(
         10,
         "momentum-noise",
         "What does momentum do with noisy mini-batches?",
         "How does an average of gradients make the path 'steeper'?",
-        "seed 002",
+        MOMENTUM_THREAD,
         Setup(
             "regression(batch_size=4)",
-            (-2.6, -0.8),
-            ("gd(lr=0.5)", "momentum(lr=0.5, beta=0.9)"),
+            geometry.REGRESSION_START,
+            ("gd(lr=0.27)", "momentum(lr=0.39)"),
             steps=400,
         ),
+        (tuned(400, TO_THREE), tuned(400, TO_THREE)),
         "The two paths near the fit: GD jitters from batch to batch, momentum drifts "
-        "smoothly; the ∠ column (angle to the full-data −∇f).",
-        _momentum_noise,
+        "smoothly; then set batch_size to 0 (the full batch) in the controls.",
+        geometry.momentum_noise,
     ),
     Lesson(
         11,
         "large-gradients",
         "Aren't large gradients good?",
         "Large gradients mean big steps and faster progress. Why penalise them?",
-        "seed 000",
-        Setup(
-            "lecture-bowl", LECTURE_A, ("gd(lr=0.51)", "gd(lr=0.49)", "rmsprop(lr=0.51)"), steps=200
+        INTUITION,
+        Setup("lecture-bowl", A, ("gd(lr=0.51)", "gd(lr=0.49)", "rmsprop(lr=0.51)"), steps=200),
+        (
+            fixed("just above GD's stability limit 2/λmax = 0.5"),
+            fixed("just below GD's stability limit 2/λmax = 0.5"),
+            fixed("the lr that makes GD diverge, to show what dividing by |g| does there"),
         ),
         "The b column of the two GD runs: growing vs shrinking zig-zag; the status line "
-        "and the loss view (v).",
-        _large_gradients,
+        "and the loss view (v), where RMSprop falls and climbs back.",
+        rmsprop_claims.large_gradients,
     ),
     Lesson(
         12,
@@ -204,26 +231,40 @@ LESSONS: tuple[Lesson, ...] = (
         "Who escapes a saddle first?",
         "Near a saddle the gradient is almost zero. Which update rules leave quickly, and "
         "can any leave from exactly on the ridge?",
-        "the anchors' saddle",
+        "the lecture on local optima and saddle points",
         Setup(
             "saddle",
             (1.5, 0.001),
-            ("adagrad", "rmsprop", "adam", "signgd", "heavyball", "normgd", "gd", "momentum"),
+            (
+                "adagrad(lr=1.34)",
+                "rmsprop(lr=0.05)",
+                "adam(lr=0.49)",
+                "signgd(lr=0.17)",
+                "heavyball(lr=0.32)",
+                "normgd(lr=0.19)",
+                "gd(lr=0.49)",
+                "momentum(lr=2.04)",
+            ),
             steps=400,
         ),
+        tuple(tuned(400, TO_THREE) for _ in range(8)),
         "The paths leaving the ridge y = 0 one by one; then start on the ridge (controls) "
         "and add noise σ.",
-        _saddle_escape,
+        geometry.saddle_escape,
     ),
     Lesson(
         13,
         "himmelblau-basins",
         "Same start, different minimum?",
         "Can two optimizers started at the same point end in different minima?",
-        "the anchors' Himmelblau",
+        f"the simulator linked in {FAVORABLE}",
         Setup("himmelblau", (0.54, -0.74), ("gd", "momentum", "adam", "rmsprop"), steps=500),
+        tuple(
+            fixed("the surface's suggested lr; the answer reruns it at 7 lrs down to a tenth")
+            for _ in range(4)
+        ),
         "The four paths parting in the first few steps.",
-        _himmelblau,
+        geometry.himmelblau,
     ),
     Lesson(
         14,
@@ -234,12 +275,89 @@ LESSONS: tuple[Lesson, ...] = (
         "the course vs torch.optim",
         Setup(
             "lecture-bowl",
-            LECTURE_A,
+            A,
             ("momentum(lr=0.4, beta=0.9)", "heavyball(lr=0.04, momentum=0.9)"),
             steps=200,
         ),
+        (
+            fixed("the course's momentum at GD's lr on this bowl"),
+            matched("heavy ball at lr·(1−β) = 0.4·0.1, the course momentum's steps"),
+        ),
         "Two paths drawn on top of each other; the v and B columns differ by 1/(1−β).",
-        _conventions,
+        geometry.conventions,
+    ),
+    Lesson(
+        15,
+        "averages-and-rescales",
+        "Momentum averages, RMSprop rescales: is that right?",
+        "'RMSprop is scaling the components of the gradient so that they end up being in a "
+        "comparable scale and Momentum is averaging the gradients over many iterations to "
+        "reduce oscillations, is that right ?' What does each do to the direction and to the "
+        "size of the step, and what does Adam do with both?",
+        FAVORABLE,
+        Setup(
+            "lecture-bowl",
+            A,
+            ("gd(lr=0.1)", "momentum(lr=0.14)", "rmsprop(lr=0.06)", "adam(lr=0.08)"),
+            noise=0.5,
+            seed=1,
+            steps=200,
+        ),
+        (tuned(200), tuned(200), tuned(200), tuned(200)),
+        "The paths: momentum's and Adam's are smooth, GD's and RMSprop's jitter; then the "
+        "ηeff columns of each table (o cycles them): GD's is the same in w and b, RMSprop's "
+        "and Adam's are larger in w.",
+        adam_claims.averages_and_rescales,
+    ),
+    Lesson(
+        16,
+        "adam-pieces",
+        "Is this why Adam was developed?",
+        "If RMSprop slows the direction that needs to move most: 'Is this the reason, that "
+        "Adam optimization algorithm was developed?' What is Adam made of, and does it fix "
+        "that?",
+        FAVORABLE,
+        Setup(
+            "lecture-bowl",
+            B,
+            (
+                "rmsprop(lr=0.1)",
+                "adam(lr=0.1, beta1=0, beta2=0.9, bias_correction=false)",
+                "adam(lr=0.1, beta1=0, beta2=0.9)",
+                "adam(lr=0.1, beta2=0.9)",
+                "adam(lr=0.1)",
+                "gd(lr=0.25)",
+            ),
+            steps=200,
+        ),
+        (
+            *(fixed(SAME_LR) for _ in range(5)),
+            tuned(200),
+        ),
+        "The first row of each table (RMSprop's 3.16·lr against lr), the first two paths "
+        "drawn on top of each other, then the w column of each Adam: it stops flipping once "
+        "β₁ = 0.9.",
+        adam_claims.adam_pieces,
+    ),
+    Lesson(
+        17,
+        "adam-sign-noise",
+        "Is Adam just sign descent?",
+        "Adam's first step is lr·sign(g), like the thread's 'just use sign(dw)'. Does it "
+        "stay that way when the gradient is noisy?",
+        f"{INTUITION}; Balles & Hennig 2018; Kunstner et al. 2023",
+        Setup(
+            "vee(slope=1)",
+            (0.03, 0.0015),
+            ("adam(lr=2e-05)", "signgd(lr=2e-05)"),
+            noise=1.0,
+            seed=3,
+            steps=1000,
+        ),
+        (fixed(SAME_LR), fixed(SAME_LR)),
+        "Adam's |Δ|/η column (the step in units of lr) against sign-GD's constant 1; then "
+        "raise σ in the controls (4, say) and watch Adam's fall.",
+        adam_claims.sign_until_noisy,
     ),
 )
 

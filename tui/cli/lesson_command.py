@@ -22,14 +22,20 @@ def lesson_report(lesson: Lesson, width: int = 88) -> str:
     setup = lesson.setup
     surface = setup.surface
     wrap = textwrap.TextWrapper(width=width, subsequent_indent="  ")
+    settings = textwrap.TextWrapper(width=width, initial_indent="  ", subsequent_indent="      ")
     lines = [
         f"Lesson {lesson.number} ({lesson.id}): {lesson.title}",
         "",
-        *wrap.wrap(f"Question ({lesson.source}): {lesson.question}"),
+        *wrap.wrap(f"Question, from {lesson.source}: {lesson.question}"),
         "",
         f"Setup: {surface} from ({setup.start[0]:g}, {setup.start[1]:g}), {setup.steps} steps"
         + (f", gradient noise σ={setup.noise:g} seed {setup.seed}" if setup.noise else ""),
-        *(f"  {spec}" for spec in setup.optimizers),
+        "How each optimizer's settings were chosen:",
+        *(
+            line
+            for label, text in lesson.settings_chosen.items()
+            for line in settings.wrap(f"{label}: {text}")
+        ),
         "",
         "Measured:",
         *(f"  {fig.label}: {fig.text}" for fig in found.figures),
@@ -61,6 +67,7 @@ def lesson_document(lesson: Lesson) -> dict[str, object]:
             "settings": {key: settings[key] for key in given},
             "start": list(setup.start),
             "optimizers": list(setup.optimizers),
+            "settings_chosen": dict(lesson.settings_chosen),
             "steps": setup.steps,
             "noise": setup.noise,
             "seed": setup.seed,

@@ -17,6 +17,7 @@ from .map_command import add_map_parser
 from .run_command import add_setup_options, run_command
 from .serve_command import add_serve_parser
 from .session_options import add_session_options, refuse_setup_with_lesson
+from .sweep_command import add_sweep_parser
 
 #: Options whose value may start with "-" (a start point such as -2,2).
 _SIGNED_VALUE_OPTIONS = ("--start", "--window", "--domain", "--surface")
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=run_command)
     add_map_parser(sub)
     add_highdim_parser(sub)
+    add_sweep_parser(sub)
     listing = sub.add_parser("list", help="list surfaces, optimizers or lessons, one per line")
     listing.add_argument("what", choices=("surfaces", "optimizers", "schedules", "lessons"))
     listing.set_defaults(handler=list_command)

@@ -29,6 +29,10 @@ def lesson_text(lesson: Lesson, found: Finding, width: int = 0) -> Text:
     text.append(f"{lesson.question}\n\n")
     text.append("Look at  ", "bold")
     text.append(f"{lesson.look_at}\n\n")
+    text.append("How the settings were chosen\n", "bold")
+    for label, choice in lesson.settings_chosen.items():
+        _append_figure(text, label, choice, width)
+    text.append("\n")
     text.append("Measured\n", "bold")
     for fig in found.figures:
         _append_figure(text, fig.label, fig.text, width)
