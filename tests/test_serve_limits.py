@@ -8,6 +8,7 @@ to move: the session (and its app) must have lived through it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import queue
@@ -62,6 +63,7 @@ class Server:
         return rss_megabytes([self.process.pid, *app_pids(self.process.pid)])
 
 
+@contextlib.contextmanager
 def serving(*argv: str) -> Iterator[Server]:
     port = free_port()
     process, lines = start_server(["--port", str(port), *argv])
@@ -74,7 +76,8 @@ def serving(*argv: str) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    yield from serving()
+    with serving() as started:
+        yield started
 
 
 @pytest.fixture
@@ -211,7 +214,7 @@ def _page(port: int) -> tuple[int, str, str | None]:
 async def test_past_max_sessions_the_class_is_full_until_a_tab_closes(
     client: aiohttp.ClientSession,
 ) -> None:
-    for server in serving("--max-sessions", "2"):
+    with serving("--max-sessions", "2") as server:
         url = f"ws://127.0.0.1:{server.port}/ws?width=80&height=24"
         first, second = await client.ws_connect(url), await client.ws_connect(url)
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
@@ -257,7 +260,7 @@ async def test_ctrl_c_ends_every_session_even_one_whose_app_does_not_answer(
     """The hung app stands for one busy rendering: stopped (SIGSTOP), it reads nothing, so
     only a kill ends it. The signal goes to the server alone, as a service manager sends it:
     the apps hear only from the server."""
-    for server in serving():
+    with serving() as server:
         tabs = [await open_tab(client, server.port) for _ in range(2)]
         apps = app_pids(server.process.pid)
         assert len(apps) == 2

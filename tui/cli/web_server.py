@@ -38,6 +38,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 
 from .host_guard import HostGuard
@@ -57,6 +58,8 @@ from .web_messages import (
 
 log = logging.getLogger("textual-serve")
 
+#: How long one tab's start may keep others waiting (see ``OptiscopeServer.start_slots``).
+START_SECONDS = 10.0
 #: How long Ctrl+C waits for the open sessions' handlers before cancelling them.
 SHUTDOWN_SECONDS = 5.0
 #: How long a session's app gets to quit once asked before it is killed.
@@ -96,14 +99,47 @@ def app_process(service: AppService) -> Process | None:
 class Session:
     """One browser tab: its websocket, its app, and what it may still send."""
 
-    def __init__(self, number: int, websocket: web.WebSocketResponse, service: AppService):
+    def __init__(
+        self,
+        number: int,
+        websocket: web.WebSocketResponse,
+        command: str,
+        downloads: DownloadManager,
+        debug: bool,
+    ):
         self.number = number
         self.websocket = websocket
-        self.service = service
+        self.service = AppService(
+            command,
+            write_bytes=self._draw,
+            write_str=websocket.send_str,
+            close=websocket.close,  # type: ignore[arg-type]  # as textual-serve passes it
+            download_manager=downloads,
+            debug=debug,
+        )
+        self.drawn = asyncio.Event()  # the app has sent its first screen
         self.keys = KeyBucket()
         self.bad_messages = 0
         self.said: set[str] = set()  # the notices logged once per session
         self._ending = asyncio.Lock()
+
+    async def _draw(self, screen: bytes) -> None:
+        self.drawn.set()
+        await self.websocket.send_bytes(screen)
+
+    async def start(self, width: int, height: int) -> asyncio.Task[None]:
+        """Start the app and relay the tab's messages to it; return once it has drawn its
+        first screen (or the tab has gone, or ``START_SECONDS`` have passed)."""
+        await self.service.start(width, height)
+        relay = asyncio.create_task(self.relay())
+        drawn = asyncio.create_task(self.drawn.wait())
+        try:
+            await asyncio.wait(
+                [relay, drawn], timeout=START_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            drawn.cancel()
+        return relay
 
     def say(self, message: str, *args: object) -> None:
         log.warning(f"session {self.number}: {message}", *args)
@@ -230,6 +266,9 @@ class OptiscopeServer(Server):
         self.max_sessions = max_sessions
         self.sessions: dict[int, Session] = {}
         self.numbers = itertools.count(1)
+        # Tabs opened together start one per core at a time: sharing the CPU, all of them would
+        # draw their first screen only when the last one does (40 tabs: ~35 s each, here).
+        self.start_slots = asyncio.Semaphore(usable_cores())
         self.stopping = False
         self.said_full = False
         self.download_manager = PatientDownloads()
@@ -338,30 +377,33 @@ class OptiscopeServer(Server):
         websocket = web.WebSocketResponse(
             heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES, timeout=CLOSE_SECONDS
         )
-        service = AppService(
-            self.command,
-            write_bytes=websocket.send_bytes,
-            write_str=websocket.send_str,
-            close=websocket.close,  # type: ignore[arg-type]  # as textual-serve passes it
-            download_manager=self.download_manager,
-            debug=self.debug,
+        session = Session(
+            next(self.numbers), websocket, self.command, self.download_manager, self.debug
         )
-        session = Session(next(self.numbers), websocket, service)
         self.sessions[session.number] = session
+        relay: asyncio.Task[None] | None = None
         try:
             await websocket.prepare(request)
             session.note_clamp(size)
-            await service.start(size.width, size.height)
-            if not self.stopping:  # Ctrl+C while it started: on_shutdown did not see its app
-                await session.relay()
+            async with self.start_slots:
+                if not self.stopping:  # Ctrl+C while it waited: on_shutdown did not see its app
+                    relay = await session.start(size.width, size.height)
+            if relay is not None:
+                await relay
         except asyncio.CancelledError:
             pass
         except Exception as error:
             session.say("ended by an error: %s: %s", type(error).__name__, error)
         finally:
+            if relay is not None:
+                relay.cancel()
             await session.end()
             del self.sessions[session.number]
         return websocket
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def unavailable_page(reason: str) -> str:
