@@ -4,7 +4,9 @@ Imported only by ``optiscope serve`` (aiohttp is slow to import). Changes to the
 
 - one printed line instead of a banner and a log;
 - the page's websocket goes back to the address the browser used (a server bound to 0.0.0.0
-  would otherwise send browsers to 0.0.0.0), and only from the page's own origin;
+  would otherwise send browsers to 0.0.0.0), with wss: behind a proxy that ends TLS, and only
+  from the page's own origin; a cookie lets a proxy keep a browser on one instance;
+- tabs opened together start one per core at a time, each as soon as the one before drew;
 - at most ``max_sessions`` sessions at once; past that the page says the class is full;
 - every message a tab sends is checked first (``web_messages``): sizes clamped to 500x200,
   keys rate-limited, messages capped in size, a malformed one dropped with one log line;
@@ -29,6 +31,7 @@ import itertools
 import logging
 import os
 import re
+import secrets
 import signal
 from asyncio.subprocess import Process
 from typing import Any
@@ -70,6 +73,12 @@ CLOSE_SECONDS = 2.0
 LOGGED_BAD_MESSAGES = 10
 #: What a full server's page and refused websockets tell the browser: when to try again.
 RETRY_SECONDS = 60
+
+
+#: A random name for the browser, only for a reverse proxy to keep it on one instance
+#: (``hash $cookie_optiscope_browser``): its session and downloads live there.
+BROWSER_COOKIE = "optiscope_browser"
+COOKIE_SECONDS = 7 * 24 * 3600
 
 
 #: The stock page's stylesheet link to Google Fonts.
@@ -355,8 +364,16 @@ class OptiscopeServer(Server):
                 content_type="text/html",
                 headers={"Retry-After": str(RETRY_SECONDS)},
             )
-        self.public_url = f"{request.scheme}://{request.host}"
+        self.public_url = f"{page_scheme(request)}://{request.host}"
         response: web.StreamResponse = await super().handle_index(request)
+        if BROWSER_COOKIE not in request.cookies:
+            response.set_cookie(
+                BROWSER_COOKIE,
+                secrets.token_urlsafe(12),
+                max_age=COOKIE_SECONDS,
+                httponly=True,
+                samesite="Lax",
+            )
         return response
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
@@ -400,6 +417,17 @@ class OptiscopeServer(Server):
             await session.end()
             del self.sessions[session.number]
         return websocket
+
+
+def page_scheme(request: web.Request) -> str:
+    """The scheme the browser used: a proxy that ends TLS says it in X-Forwarded-Proto.
+
+    Trusting the header is safe: it only chooses ws: or wss: in the page sent back to
+    whoever sent it. Without it, a page served over https would open an insecure websocket,
+    which browsers block.
+    """
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return forwarded if forwarded in ("http", "https") else request.scheme
 
 
 def usable_cores() -> int:
