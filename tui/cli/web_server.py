@@ -177,7 +177,7 @@ class Session:
         except BadMessage as bad:
             self.refuse(str(bad))
             return
-        if not self.keys.take(message.count if isinstance(message, Keys) else 1):
+        if not self.keys.take(max(message.count, 1) if isinstance(message, Keys) else 1):
             self.say_once(
                 "flood",
                 "sent more than %d keys at once or over %d a second: the excess is dropped",
