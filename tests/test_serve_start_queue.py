@@ -1,6 +1,6 @@
-"""Tabs opened together start one per core at a time (``OptiscopeServer.start_slots``): run
+"""Tabs opened together start a few at a time (``OptiscopeServer.start_slots``): run
 in-process with a stand-in app whose first screen comes a known time after it starts, so the
-order is measured, not guessed. One slot here, as on a one-core machine."""
+order is measured, not guessed. One slot here (a server has four per core): the order is plain."""
 
 from __future__ import annotations
 

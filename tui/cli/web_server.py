@@ -6,7 +6,7 @@ Imported only by ``optiscope serve`` (aiohttp is slow to import). Changes to the
 - the page's websocket goes back to the address the browser used (a server bound to 0.0.0.0
   would otherwise send browsers to 0.0.0.0), with wss: behind a proxy that ends TLS, and only
   from the page's own origin; a cookie lets a proxy keep a browser on one instance;
-- tabs opened together start one per core at a time, each as soon as the one before drew;
+- tabs opened together start four per core at a time, the next as soon as one has drawn;
 - at most ``max_sessions`` sessions at once; past that the page says the class is full;
 - every message a tab sends is checked first (``web_messages``): sizes clamped to 500x200,
   keys rate-limited, messages capped in size, a malformed one dropped with one log line;
@@ -61,6 +61,11 @@ from .web_messages import (
 
 log = logging.getLogger("textual-serve")
 
+#: Tabs starting at once, per core. One would draw the first tabs soonest on an idle machine,
+#: but hand other work on it the CPU the waiting tabs need. 40 tabs on a shared 2-core
+#: machine (benchmarks/bench_serve.py), median and slowest first screen: 4 per core 25 s and
+#: 48 s, 1 per core 27 s and 54 s, no queue 34-42 s and 37-49 s.
+STARTS_PER_CORE = 4
 #: How long one tab's start may keep others waiting (see ``OptiscopeServer.start_slots``).
 START_SECONDS = 10.0
 #: How long Ctrl+C waits for the open sessions' handlers before cancelling them.
@@ -275,9 +280,9 @@ class OptiscopeServer(Server):
         self.max_sessions = max_sessions
         self.sessions: dict[int, Session] = {}
         self.numbers = itertools.count(1)
-        # Tabs opened together start one per core at a time: sharing the CPU, all of them would
-        # draw their first screen only when the last one does (40 tabs: ~35 s each, here).
-        self.start_slots = asyncio.Semaphore(usable_cores())
+        # Tabs opened together start a few at a time: sharing the CPU, all of them would draw
+        # their first screen only when the last one does.
+        self.start_slots = asyncio.Semaphore(STARTS_PER_CORE * usable_cores())
         self.stopping = False
         self.said_full = False
         self.download_manager = PatientDownloads()
