@@ -42,7 +42,8 @@ DEFAULT_PORT = 8000
 #: Sessions per CPU core: a tab's start costs about a CPU-second (benchmarks/bench_serve.py),
 #: so a full class opening at once waits about this long, in seconds, for its last screen.
 SESSIONS_PER_CORE = 16
-#: Memory counted per session: ~100 MB at start, ~250 MB after long use at 500x200.
+#: Memory counted per session: a tab's app holds ~95 MB at start and ~115 MB at 500x200 after
+#: 2000 steps (benchmarks/bench_serve.py); the rest is room for the views it opens.
 SESSION_MEGABYTES = 250
 #: The most sessions --max-sessions accepts: beyond this, serve more instances (README).
 MAX_SESSIONS_LIMIT = 1000
