@@ -8,9 +8,11 @@ shows the explorer's status line (``--marker``, a regex; "t 0" is the step count
 Scenarios: one tab on an idle server (the baseline, median of ``--repeats``), then each
 ``--tabs`` count opened at once: median and slowest first screen, their ratio to the one-tab
 baseline, resident memory of the server and its apps per tab, and CPU-seconds per tab's start
-(the apps' user+system time when the last first screen arrived). Last, one tab at 500x200
-after 2000 steps: the memory a tab grows to. Shared machines are noisy: the load average
-before each scenario is printed.
+(the apps' user+system time when the last first screen arrived). Each count runs twice, back
+to back: on ``optiscope serve`` as it is, and on one whose tabs all start at once (textual-
+serve's way, without optiscope's start queue). Last, one tab at 500x200 after 2000 steps:
+the memory a tab grows to. Shared machines are noisy: the load average after each scenario is
+printed.
 """
 
 from __future__ import annotations
@@ -44,13 +46,25 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int) -> subprocess.Popen[str]:
+#: ``optiscope serve`` with every tab starting at once, as textual-serve's stock server does:
+#: the baseline the start queue (web_server.STARTS_PER_CORE) is measured against.
+UNQUEUED = (
+    "import sys; from optiscope.tui.cli import web_server; web_server.STARTS_PER_CORE = 10**6; "
+    "from optiscope.tui.cli.main import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def start_server(port: int, queued: bool) -> subprocess.Popen[str]:
     # Some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every tab's app recompile the
     # package (~130 ms); an installed optiscope has its bytecode cached.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    command = [sys.executable, "-m", "optiscope.tui.cli.main", "serve", "--port", str(port)]
+    python = (
+        [sys.executable, "-m", "optiscope.tui.cli.main"]
+        if queued
+        else [sys.executable, "-c", UNQUEUED]
+    )
     server = subprocess.Popen(
-        [*command, "--max-sessions", "1000"],
+        [*python, "serve", "--port", str(port), "--max-sessions", "1000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -63,6 +77,14 @@ def start_server(port: int) -> subprocess.Popen[str]:
         server.kill()
         sys.exit(f"optiscope serve did not start: {line!r}")
     return server
+
+
+def stop_server(server: subprocess.Popen[str]) -> None:
+    os.killpg(server.pid, signal.SIGINT)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
 
 
 def children(pid: int) -> list[int]:
@@ -180,35 +202,37 @@ def main() -> None:
     parser.add_argument("--marker", default=r"\bt 0\b", help="regex of the first screen's text")
     args = parser.parse_args()
     marker = re.compile(args.marker.encode())
-    port = free_port()
-    server = start_server(port)
+    ports = {queued: free_port() for queued in (True, False)}
+    servers = {queued: (port, start_server(port, queued)) for queued, port in ports.items()}
     try:
         run = asyncio.run
+        port, server = servers[True]
         cores = len(os.sched_getaffinity(0))
         print(f"optiscope serve on {cores} cores; tabs at 120x40; times to the first screen")
-        run(first_screens(port, 1, marker))  # warm-up: caches, bytecode
+        for other_port, _ in servers.values():  # warm-up: caches, bytecode
+            run(first_screens(other_port, 1, marker))
         wait_until_no_apps(server.pid)
         print(f"  1 tab, idle server ({load()})")
         one = median_time(lambda: run(first_screens(port, 1, marker)), args.repeats)
         wait_until_no_apps(server.pid)
         print(f"    median of {args.repeats}: {one:5.2f} s")
         for tabs in args.tabs:
-            print(f"  {tabs} tabs at once ({load()})")
-            got = crowd(port, server.pid, tabs, marker)
-            wait_until_no_apps(server.pid)
-            print(
-                f"    median {got['median']:5.2f} s ({got['median'] / one:4.1f}x one tab)   "
-                f"max {got['max']:5.2f} s ({got['max'] / one:4.1f}x)   "
-                f"{got['rss'] / tabs:4.0f} MB and {got['cpu'] / tabs:4.2f} CPU-s per tab"
-            )
+            for queued, name in [(True, "optiscope serve"), (False, "all starting at once")]:
+                port, server = servers[queued]
+                got = crowd(port, server.pid, tabs, marker)
+                wait_until_no_apps(server.pid)
+                print(
+                    f"  {tabs} tabs at once, {name:<20} median {got['median']:5.2f} s "
+                    f"({got['median'] / one:4.1f}x one tab)   max {got['max']:5.2f} s "
+                    f"({got['max'] / one:4.1f}x)   {got['rss'] / tabs:3.0f} MB and "
+                    f"{got['cpu'] / tabs:4.2f} CPU-s per tab   ({load()})"
+                )
+        port, server = servers[True]
         grown = run(after_use(port, server.pid, marker))
         print(f"  1 tab at 500x200 after 2000 steps: {grown:4.0f} MB")
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        for _, server in servers.values():
+            stop_server(server)
 
 
 if __name__ == "__main__":
