@@ -8,11 +8,9 @@ shows the explorer's status line (``--marker``, a regex; "t 0" is the step count
 Scenarios: one tab on an idle server (the baseline, median of ``--repeats``), then each
 ``--tabs`` count opened at once: median and slowest first screen, their ratio to the one-tab
 baseline, resident memory of the server and its apps per tab, and CPU-seconds per tab's start
-(the apps' user+system time when the last first screen arrived). Each count runs twice, back
-to back: on ``optiscope serve`` as it is, and on one whose tabs all start at once (textual-
-serve's way, without optiscope's start queue). Last, one tab at 500x200 after 2000 steps:
-the memory a tab grows to. Shared machines are noisy: the load average after each scenario is
-printed.
+(the apps' user+system time when the last first screen arrived). Last, one tab at 500x200
+after 2000 steps: the memory a tab grows to. Shared machines are noisy: the load average
+after each scenario is printed.
 """
 
 from __future__ import annotations
@@ -46,25 +44,13 @@ def free_port() -> int:
         return port
 
 
-#: ``optiscope serve`` with every tab starting at once, as textual-serve's stock server does:
-#: the baseline the start queue (web_server.STARTS_PER_CORE) is measured against.
-UNQUEUED = (
-    "import sys; from optiscope.tui.cli import web_server; web_server.STARTS_PER_CORE = 10**6; "
-    "from optiscope.tui.cli.main import main; sys.exit(main(sys.argv[1:]))"
-)
-
-
-def start_server(port: int, queued: bool) -> subprocess.Popen[str]:
+def start_server(port: int) -> subprocess.Popen[str]:
     # Some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every tab's app recompile the
     # package (~130 ms); an installed optiscope has its bytecode cached.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    python = (
-        [sys.executable, "-m", "optiscope.tui.cli.main"]
-        if queued
-        else [sys.executable, "-c", UNQUEUED]
-    )
+    command = [sys.executable, "-m", "optiscope.tui.cli.main", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        [*python, "serve", "--port", str(port), "--max-sessions", "1000"],
+        [*command, "--max-sessions", "1000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -202,37 +188,31 @@ def main() -> None:
     parser.add_argument("--marker", default=r"\bt 0\b", help="regex of the first screen's text")
     args = parser.parse_args()
     marker = re.compile(args.marker.encode())
-    ports = {queued: free_port() for queued in (True, False)}
-    servers = {queued: (port, start_server(port, queued)) for queued, port in ports.items()}
+    port = free_port()
+    server = start_server(port)
     try:
         run = asyncio.run
-        port, server = servers[True]
         cores = len(os.sched_getaffinity(0))
         print(f"optiscope serve on {cores} cores; tabs at 120x40; times to the first screen")
-        for other_port, _ in servers.values():  # warm-up: caches, bytecode
-            run(first_screens(other_port, 1, marker))
+        run(first_screens(port, 1, marker))  # warm-up: caches, bytecode
         wait_until_no_apps(server.pid)
         print(f"  1 tab, idle server ({load()})")
         one = median_time(lambda: run(first_screens(port, 1, marker)), args.repeats)
         wait_until_no_apps(server.pid)
         print(f"    median of {args.repeats}: {one:5.2f} s")
         for tabs in args.tabs:
-            for queued, name in [(True, "optiscope serve"), (False, "all starting at once")]:
-                port, server = servers[queued]
-                got = crowd(port, server.pid, tabs, marker)
-                wait_until_no_apps(server.pid)
-                print(
-                    f"  {tabs} tabs at once, {name:<20} median {got['median']:5.2f} s "
-                    f"({got['median'] / one:4.1f}x one tab)   max {got['max']:5.2f} s "
-                    f"({got['max'] / one:4.1f}x)   {got['rss'] / tabs:3.0f} MB and "
-                    f"{got['cpu'] / tabs:4.2f} CPU-s per tab   ({load()})"
-                )
-        port, server = servers[True]
+            got = crowd(port, server.pid, tabs, marker)
+            wait_until_no_apps(server.pid)
+            print(
+                f"  {tabs} tabs at once: median {got['median']:5.2f} s "
+                f"({got['median'] / one:4.1f}x one tab)   max {got['max']:5.2f} s "
+                f"({got['max'] / one:4.1f}x)   {got['rss'] / tabs:3.0f} MB and "
+                f"{got['cpu'] / tabs:4.2f} CPU-s per tab   ({load()})"
+            )
         grown = run(after_use(port, server.pid, marker))
         print(f"  1 tab at 500x200 after 2000 steps: {grown:4.0f} MB")
     finally:
-        for _, server in servers.values():
-            stop_server(server)
+        stop_server(server)
 
 
 if __name__ == "__main__":

@@ -98,9 +98,14 @@ async def step(ws: Any, to: int) -> None:
     await wait_for_screen(ws, rb"\bt %d\b" % to, 20)
 
 
-def session_lines(lines: list[str]) -> list[str]:
-    """The lines about sessions, which must name one: 'session N: ...'."""
-    return [line for line in lines if re.match(r"optiscope serve: session \d+: ", line)]
+def said_by(lines: list[str], notice: str) -> list[str]:
+    """Every line about the one session that said ``notice``; lines about the others (an
+    earlier test's tab, ending) are theirs."""
+    said = [re.match(r"optiscope serve: session (\d+): ", line) for line in lines if notice in line]
+    numbers = {match[1] for match in said if match}
+    assert len(numbers) == 1, lines
+    prefix = f"optiscope serve: session {numbers.pop()}: "
+    return [line for line in lines if line.startswith(prefix)]
 
 
 # -- malformed messages, sizes, keys --------------------------------------------------------------
@@ -122,10 +127,9 @@ async def test_a_malformed_message_is_one_log_line_and_the_session_goes_on(
     for n, message in enumerate(bad, start=1):
         await (ws.send_bytes(message) if isinstance(message, bytes) else ws.send_str(message))
         await step(ws, n)  # the app still takes keys after each one
-    lines = server.log_after(0.3)
+    lines = said_by(server.log_after(0.3), "ignored a ")
     assert len(lines) == len(bad), lines
     assert all(re.match(r"optiscope serve: session \d+: ignored a ", line) for line in lines)
-    assert len({line.split(":")[1] for line in lines}) == 1  # all about this one session
     await ws.close()
 
 
@@ -142,7 +146,7 @@ async def test_terminal_sizes_are_clamped_in_the_url_and_in_resize_messages(
     rows = [int(row) for row in re.findall(rb"\x1b\[(\d+);\d+H", screen)]
     assert max(rows) == 200
     assert server.megabytes() < SERVER_MEGABYTES
-    lines = session_lines(server.log_after(0.3))
+    lines = said_by(server.log_after(0.3), "terminal; it gets")
     # Said once per session, for the URL's size; the resizes after it are clamped quietly.
     assert len(lines) == 1 and "asked for a 100000x100000 terminal; it gets 500x200" in lines[0]
     await ws.close()
@@ -161,8 +165,8 @@ async def test_a_paste_passes_and_a_flood_of_keys_is_dropped_with_one_log_line(
         await ws.send_str(json.dumps(["stdin", "n" * 1000]))
     await wait_for_screen(ws, rb"\bt 3300\b", 60)
     await step(ws, 3301)  # the session goes on, and a key passes again
-    lines = session_lines(server.log_after(0.3))
-    assert len(lines) == 1 and "the excess is dropped" in lines[0], lines
+    lines = said_by(server.log_after(0.3), "the excess is dropped")
+    assert len(lines) == 1, lines
     await ws.close()
 
 
@@ -184,8 +188,8 @@ async def test_a_message_over_the_size_cap_closes_only_its_own_session(
         await asyncio.sleep(0.1)
     assert len(set(app_pids(server.process.pid)) & apps) == 1  # the flooder's app has ended
     assert server.megabytes() < SERVER_MEGABYTES
-    lines = session_lines(server.log_after(0.3))
-    assert len(lines) == 1 and "closed: it sent a message over 256 KiB" in lines[0], lines
+    lines = said_by(server.log_after(0.3), "closed: it sent a message over 256 KiB")
+    assert len(lines) == 1, lines
     await bystander.close()
 
 

@@ -23,6 +23,9 @@ class FakeSocket:
     async def send_str(self, data: str) -> None:
         self.sent.append(data)
 
+    async def send_bytes(self, data: bytes) -> None:
+        self.sent.append(data)
+
     async def close(self) -> None:
         return None
 

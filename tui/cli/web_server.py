@@ -6,7 +6,6 @@ Imported only by ``optiscope serve`` (aiohttp is slow to import). Changes to the
 - the page's websocket goes back to the address the browser used (a server bound to 0.0.0.0
   would otherwise send browsers to 0.0.0.0), with wss: behind a proxy that ends TLS, and only
   from the page's own origin; a cookie lets a proxy keep a browser on one instance;
-- tabs opened together start four per core at a time, the next as soon as one has drawn;
 - at most ``max_sessions`` sessions at once; past that the page says the class is full;
 - every message a tab sends is checked first (``web_messages``): sizes clamped to 500x200,
   keys rate-limited, messages capped in size, a malformed one dropped with one log line;
@@ -61,13 +60,6 @@ from .web_messages import (
 
 log = logging.getLogger("textual-serve")
 
-#: Tabs starting at once, per core. One would draw the first tabs soonest on an idle machine,
-#: but hand other work on it the CPU the waiting tabs need. 40 tabs on a shared 2-core
-#: machine (benchmarks/bench_serve.py), median and slowest first screen: 4 per core 25 s and
-#: 48 s, 1 per core 27 s and 54 s, no queue 34-42 s and 37-49 s.
-STARTS_PER_CORE = 4
-#: How long one tab's start may keep others waiting (see ``OptiscopeServer.start_slots``).
-START_SECONDS = 10.0
 #: How long Ctrl+C waits for the open sessions' handlers before cancelling them.
 SHUTDOWN_SECONDS = 5.0
 #: How long a session's app gets to quit once asked before it is killed.
@@ -125,35 +117,16 @@ class Session:
         self.websocket = websocket
         self.service = AppService(
             command,
-            write_bytes=self._draw,
+            write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,  # type: ignore[arg-type]  # as textual-serve passes it
             download_manager=downloads,
             debug=debug,
         )
-        self.drawn = asyncio.Event()  # the app has sent its first screen
         self.keys = KeyBucket()
         self.bad_messages = 0
         self.said: set[str] = set()  # the notices logged once per session
         self._ending = asyncio.Lock()
-
-    async def _draw(self, screen: bytes) -> None:
-        self.drawn.set()
-        await self.websocket.send_bytes(screen)
-
-    async def start(self, width: int, height: int) -> asyncio.Task[None]:
-        """Start the app and relay the tab's messages to it; return once it has drawn its
-        first screen (or the tab has gone, or ``START_SECONDS`` have passed)."""
-        await self.service.start(width, height)
-        relay = asyncio.create_task(self.relay())
-        drawn = asyncio.create_task(self.drawn.wait())
-        try:
-            await asyncio.wait(
-                [relay, drawn], timeout=START_SECONDS, return_when=asyncio.FIRST_COMPLETED
-            )
-        finally:
-            drawn.cancel()
-        return relay
 
     def say(self, message: str, *args: object) -> None:
         log.warning(f"session {self.number}: {message}", *args)
@@ -280,9 +253,6 @@ class OptiscopeServer(Server):
         self.max_sessions = max_sessions
         self.sessions: dict[int, Session] = {}
         self.numbers = itertools.count(1)
-        # Tabs opened together start a few at a time: sharing the CPU, all of them would draw
-        # their first screen only when the last one does.
-        self.start_slots = asyncio.Semaphore(STARTS_PER_CORE * usable_cores())
         self.stopping = False
         self.said_full = False
         self.download_manager = PatientDownloads()
@@ -403,22 +373,17 @@ class OptiscopeServer(Server):
             next(self.numbers), websocket, self.command, self.download_manager, self.debug
         )
         self.sessions[session.number] = session
-        relay: asyncio.Task[None] | None = None
         try:
             await websocket.prepare(request)
             session.note_clamp(size)
-            async with self.start_slots:
-                if not self.stopping:  # Ctrl+C while it waited: on_shutdown did not see its app
-                    relay = await session.start(size.width, size.height)
-            if relay is not None:
-                await relay
+            await session.service.start(size.width, size.height)
+            if not self.stopping:  # Ctrl+C while it started: on_shutdown did not see its app
+                await session.relay()
         except asyncio.CancelledError:
             pass
         except Exception as error:
             session.say("ended by an error: %s: %s", type(error).__name__, error)
         finally:
-            if relay is not None:
-                relay.cancel()
             await session.end()
             del self.sessions[session.number]
         return websocket
@@ -433,10 +398,6 @@ def page_scheme(request: web.Request) -> str:
     """
     forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
     return forwarded if forwarded in ("http", "https") else request.scheme
-
-
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def unavailable_page(reason: str) -> str:
