@@ -39,8 +39,9 @@ from .web_messages import KEY_BURST, KEYS_PER_SECOND, MAX_HEIGHT, MAX_MESSAGE_BY
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-#: Sessions per CPU core: a tab's start costs about a CPU-second (benchmarks/bench_serve.py),
-#: so a full class opening at once waits about this long, in seconds, for its last screen.
+#: Sessions per CPU core: a tab's start costs about a CPU-second (0.8-1.3 measured by
+#: benchmarks/bench_serve.py), so a full class opening at once on an idle machine waits about
+#: this long, in seconds, for its last screen (on a shared 2-core one, 40 tabs waited 34-37 s).
 SESSIONS_PER_CORE = 16
 #: Memory counted per session: a tab's app holds ~95 MB at start and ~115 MB at 500x200 after
 #: 2000 steps (benchmarks/bench_serve.py); the rest is room for the views it opens.
