@@ -87,6 +87,8 @@ def test_a_lesson_is_passed_on_by_its_id() -> None:
         (["--host", "0.0.0.0", "--public"], "--allow-host"),
         (["--allow-host", "evil.example:80"], "without a port"),
         (["--allow-host", "http://evil.example"], "host name or address"),
+        (["--max-sessions", "0"], "--max-sessions must be in [1, 1000]; got 0"),
+        (["--max-sessions", "5000"], "--max-sessions must be in [1, 1000]; got 5000"),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2_before_serving(

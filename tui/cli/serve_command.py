@@ -35,9 +35,30 @@ from .session_options import (
     refuse_setup_with_lesson,
     session_from_args,
 )
+from .web_messages import KEY_BURST, KEYS_PER_SECOND, MAX_HEIGHT, MAX_MESSAGE_BYTES, MAX_WIDTH
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+#: Sessions per CPU core: a tab's start costs about a CPU-second (0.8-1.3 measured by
+#: benchmarks/bench_serve.py), so a full class opening at once on an idle machine waits about
+#: this long, in seconds, for its last screen (on a shared 2-core one, 40 tabs waited 34-37 s).
+SESSIONS_PER_CORE = 16
+#: Memory counted per session: a tab's app holds ~95 MB at start and ~115 MB at 500x200 after
+#: 2000 steps (benchmarks/bench_serve.py); the rest is room for the views it opens.
+SESSION_MEGABYTES = 250
+#: The most sessions --max-sessions accepts: beyond this, serve more instances (README).
+MAX_SESSIONS_LIMIT = 1000
+
+
+def default_max_sessions() -> int:
+    """Sessions this machine holds: 16 per core, and no more than half its memory fits."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # no sysconf: count cores only
+        memory = 2**62
+    by_memory = memory // 2 // (SESSION_MEGABYTES * 2**20)
+    return max(1, min((cores or 1) * SESSIONS_PER_CORE, by_memory, MAX_SESSIONS_LIMIT))
 
 
 def add_serve_parser(sub: Any) -> None:
@@ -74,6 +95,18 @@ def add_serve_parser(sub: Any) -> None:
         help="a host name or address browsers use to reach the server (repeat for several); "
         "pages asking for any other name are refused (this stops DNS rebinding). "
         "Needed with --host 0.0.0.0; loopback names are always served",
+    )
+    sessions = default_max_sessions()
+    serve.add_argument(
+        "--max-sessions",
+        type=int,
+        default=sessions,
+        metavar="N",
+        help=f"most browser tabs served at once; more get a 'class is full' page (default "
+        f"here {sessions}: {SESSIONS_PER_CORE} per CPU core, as each tab's start takes about a "
+        f"CPU-second, and at most one per {SESSION_MEGABYTES} MB of half the memory). Each tab "
+        f"is limited to {MAX_WIDTH}x{MAX_HEIGHT} cells, {KEYS_PER_SECOND} keys a second (bursts "
+        f"of {KEY_BURST}) and messages of {MAX_MESSAGE_BYTES // 1024} KiB",
     )
     serve.set_defaults(handler=serve_command)
 
@@ -132,6 +165,10 @@ def serve_command(args: argparse.Namespace) -> int:
             f"--host {args.host} is not a loopback address: anyone who can reach it could use "
             "the app; add --public to allow that"
         )
+    if not 1 <= args.max_sessions <= MAX_SESSIONS_LIMIT:
+        raise OptiscopeError(
+            f"--max-sessions must be in [1, {MAX_SESSIONS_LIMIT}]; got {args.max_sessions}"
+        )
     for name in args.allow_host or []:
         if not valid_host_name(name):
             raise OptiscopeError(
@@ -159,7 +196,15 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         from .web_server import OptiscopeServer
 
-        OptiscopeServer(command, args.host, args.port, url_of(args.host, args.port), hosts).serve()
+        server = OptiscopeServer(
+            command,
+            args.host,
+            args.port,
+            url_of(args.host, args.port),
+            hosts,
+            max_sessions=args.max_sessions,
+        )
+        server.serve()
     finally:
         if tmpdir is None:
             del os.environ["TMPDIR"]
