@@ -6,17 +6,22 @@ import argparse
 import csv
 import io
 import json
-import sys
 
-from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
-from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, Comparison, Setup
+from optiscope.core.noise import SEED, SIGMA
+from optiscope.core.params import Param
+from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, MAX_STEPS, STEPS, Comparison, Setup
 from optiscope.core.specs import parse_start
 from optiscope.core.surfaces import Surface
 from optiscope.core.surfaces.formula import FormulaSurface, surface_from_text
 from optiscope.core.trajectory import Trajectory
 
+from .options import number_type
+from .output import write_output
+from .progress import ProgressBar
 from .session_options import session_from_args
+
+EVERY = Param("every", 1, "print every K-th step", 1, MAX_STEPS, kind="int")
 
 
 def add_setup_options(parser: argparse.ArgumentParser) -> None:
@@ -42,15 +47,27 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
         metavar="SPEC",
         help='optimizer spec, repeatable: "rmsprop(lr=0.1, beta=0.9)"',
     )
-    parser.add_argument("--steps", type=int, default=100, help="number of updates (default 100)")
+    parser.add_argument(
+        "--steps",
+        type=number_type(STEPS),
+        default=STEPS.default,
+        metavar="N",
+        help=f"number of updates, at most {MAX_STEPS:,} (default {STEPS.default})",
+    )
     parser.add_argument(
         "--noise",
-        type=float,
-        default=0.0,
+        type=number_type(SIGMA),
+        default=SIGMA.default,
         metavar="SIGMA",
-        help="std of Gaussian noise added to each gradient coordinate",
+        help="std of Gaussian noise added to each gradient coordinate (default 0)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the noise and mini-batches")
+    parser.add_argument(
+        "--seed",
+        type=number_type(SEED),
+        default=SEED.default,
+        metavar="N",
+        help=f"seed of the noise and mini-batches, 0 to 2**63-1 (default {SEED.default})",
+    )
     parser.add_argument(
         "--schedule",
         default="constant",
@@ -92,16 +109,10 @@ def resolve_setup(args: argparse.Namespace) -> Comparison:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    if args.every < 1:
-        raise OptiscopeError(f"every must be at least 1; got {args.every}")
     setup = resolve_setup(args)
-    runs = setup.run()
-    text = render(args.format, setup, runs, args.every)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    with ProgressBar("optiscope run") as bar:
+        runs = setup.run(progress=bar)
+    write_output(render(args.format, setup, runs, args.every), args.out)
     return 0
 
 
