@@ -13,8 +13,6 @@ The parser needs no NumPy: the high-dimensional core is imported when the comman
 from __future__ import annotations
 
 import argparse
-import inspect
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from optiscope.core.errors import OptiscopeError
@@ -189,6 +187,9 @@ def basis_steps(problem: Problem, optimizers: int) -> int | None:
 
 def open_view(problem_text: str, specs: list[str]) -> int:
     """The explorer with the high-dimensional view on top, built (and checked) first."""
+    import inspect
+    from pathlib import Path
+
     from ..app import OptiscopeApp
     from ..screens.highdim import HighDimScreen
     from .launch import require_terminal

@@ -36,6 +36,13 @@ DEFAULT_GRID = "60x30"
 METRIC_NAMES = ("minimum", "steps", "loss")
 #: ``core.trajectory.DEFAULT_GTOL``, for the same reason (checked by the same test).
 DEFAULT_GTOL = 1e-6
+#: The rule of ``core.maps.minima`` in words (its numbers are checked by a test).
+REACH_RULE = (
+    "A start reaches a minimum only if it stays there: every point of the last 10% of the "
+    "steps (at least 1, at most 100 updates) lies within 1% of the domain's longer side of "
+    'it; otherwise the map says "no minimum reached" (an orbit that only passes near a '
+    "minimum, or an RMSprop burst, does not count)."
+)
 GTOL = Param(
     "gtol", DEFAULT_GTOL, "converged once the gradient norm is at most G", low=0.0, low_open=True
 )
@@ -48,7 +55,8 @@ def add_map_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         description=(
             "Run an optimizer from the centre of every cell of a grid over the surface and "
             "show, per start, the minimum reached, the steps to converge or the final loss. "
-            "Give --optimizer twice to compare two optimizers (positive = A better)."
+            "Give --optimizer twice to compare two optimizers (positive = A better). "
+            f"{REACH_RULE}"
         ),
     )
     add_setup_options(parser)
