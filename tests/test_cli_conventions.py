@@ -215,3 +215,33 @@ def test_the_license_is_the_mit_license_the_metadata_names() -> None:
     text = (ROOT / "LICENSE").read_text()
     assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
     assert text.startswith("MIT License") and "the optiscope authors" in text
+
+
+def test_a_long_run_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    """Under a pseudo-terminal the bar appears on stderr after a second (and Ctrl+C still
+    ends in one line); piped, as in the test above, stderr stays empty until that line."""
+    import pty
+    import select
+
+    argv = [*OPTISCOPE, "run", "--steps", "100000", *["--optimizer", "adam"] * 8]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the pty as its terminal
+        os.execvp(argv[0], [*argv, "--format", "csv", "--out", str(tmp_path / "o.csv")])
+    seen, started = b"", time.monotonic()
+    while time.monotonic() - started < 60 and b"Ctrl+C stops" not in seen:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            seen += os.read(fd, 65536)
+    os.kill(pid, signal.SIGINT)
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    assert b"optiscope run" in seen and b"Ctrl+C stops" in seen
+    assert os.waitstatus_to_exitcode(status) == 130 and seen.endswith(b"optiscope: interrupted\r\n")
+    assert list(tmp_path.iterdir()) == []
