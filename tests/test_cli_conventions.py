@@ -55,7 +55,7 @@ def test_help_states_the_limits_of_the_long_running_commands(capsys) -> None:  #
     for command, words in {
         "run": "--steps 100,000",
         "map": "at most 100,000,000",
-        "highdim": "9,999 at D = 1,000",
+        "highdim": "9,999 steps at D = 1,000",
     }.items():
         with pytest.raises(SystemExit):
             main([command, "--help"])
@@ -185,14 +185,21 @@ def test_ctrl_c_stops_a_long_run_with_exit_130_one_line_and_no_file(
 
 
 def test_the_command_line_loads_no_command_it_does_not_run() -> None:
+    heavy = (
+        "('sympy', 'textual', 'aiohttp', 'textual_serve', 'plotext', 'importlib.metadata', "
+        "'optiscope.core.highdim', 'optiscope.core.lessons', 'optiscope.core.maps', "
+        "'optiscope.tui.cli.serve_command', 'tempfile')"
+    )
     code = (
-        "import sys, optiscope.tui.cli.main\n"
-        "heavy = ('sympy', 'textual', 'aiohttp', 'textual_serve', 'plotext', 'importlib.metadata',"
-        " 'optiscope.core.highdim', 'optiscope.core.lessons', 'optiscope.core.maps')\n"
+        "import io, sys, contextlib, optiscope.tui.cli.main as cli\n"
+        f"heavy = {heavy}\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['run', '--steps', '10', '--format', 'csv'])\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.splitlines() == ["[]", "[]"]
 
 
 def test_the_parsers_constants_are_the_cores() -> None:
@@ -245,3 +252,24 @@ def test_a_long_run_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     assert b"optiscope run" in seen and b"Ctrl+C stops" in seen
     assert os.waitstatus_to_exitcode(status) == 130 and seen.endswith(b"optiscope: interrupted\r\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_stub_of_a_command_not_run_has_its_full_help_line() -> None:
+    from optiscope.tui.cli.main import COMMAND_HELP
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert {a.dest: a.help for a in sub._choices_actions} == COMMAND_HELP
+
+
+def test_the_highdim_limits_quoted_in_help_and_readme_are_the_budgets() -> None:
+    from optiscope.core.highdim.budget import most_steps
+    from optiscope.core.highdim.spec import parse_problem
+    from optiscope.tui.cli.help_text import epilog
+
+    logreg = parse_problem("logreg(n_samples=20000, n_features=200)")
+    rotated = parse_problem("quadratic(dim=1000, rotated=true)")
+    assert (most_steps(logreg, 4), most_steps(rotated, 4)) == (474, 9999)
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    for text in (" ".join(epilog("highdim").split()), readme):
+        assert "474 steps for four optimizers on" in text or "but 474 on" in text
+        assert "9,999 steps at D = 1,000" in text

@@ -26,7 +26,6 @@ from .map_command import add_map_parser
 from .options import number_type
 from .output import OutputError
 from .run_command import EVERY, add_setup_options
-from .serve_command import add_serve_parser
 from .session_options import add_session_options, refuse_setup_with_lesson
 
 #: Options whose value may start with "-" (a start point such as -2,2).
@@ -66,7 +65,22 @@ def add_version(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--version", action=_VersionAction)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: One-line help of each command: the command list of ``--help``, and the stub that stands
+#: in for a command's parser when another command runs.
+COMMAND_HELP = {
+    "run": "run optimizers headless and print their steps (table, CSV or JSON)",
+    "map": "run an optimizer from every cell of a grid of starts: which minimum, how fast",
+    "highdim": "optimizers on an N-dimensional quadratic or logistic regression (and the basis)",
+    "list": "list surfaces, optimizers, schedules or lessons, one per line",
+    "lesson": "a learner's question answered: setup, measured figures, answer",
+    "serve": "serve the explorer to web browsers (each browser session gets its own)",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or, given the ``command`` that will run (named first on
+    the command line), that command's in full and one-line stubs for the rest: building
+    every option of every command costs more than a short run takes."""
     parser = _Parser(
         prog="optiscope",
         description=(
@@ -75,11 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=epilog("explorer"),
     )
-    add_setup_options(parser)
-    add_session_options(parser)
-    parser.add_argument(
-        "--lesson", metavar="ID", help="open the explorer on a lesson (optiscope list lessons)"
-    )
+    if command is None:
+        add_setup_options(parser)
+        add_session_options(parser)
+        parser.add_argument(
+            "--lesson", metavar="ID", help="open the explorer on a lesson (optiscope list lessons)"
+        )
     add_version(parser)
     parser.add_argument(
         "--print-completion",
@@ -93,9 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     # Set by `optiscope serve` on each browser session's app: files stay in a temporary folder.
     parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    for name, add in _COMMANDS.items():
+        if command is None or name == command:
+            add(sub)
+        else:
+            sub.add_parser(name, help=COMMAND_HELP[name])
+    for name, each in sub.choices.items():
+        add_version(each)
+        if not each.epilog:
+            each.epilog = epilog(name)
+    return parser
+
+
+def _add_run(sub: Any) -> None:
     run = sub.add_parser(
         "run",
-        help="run optimizers headless and print their steps (table, CSV or JSON)",
+        help=COMMAND_HELP["run"],
         description="Run one or more optimizers from one start and print every step.",
         epilog=epilog("run"),
     )
@@ -113,19 +141,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="table and CSV: print every K-th step (the first and last always)",
     )
     run.set_defaults(handler="optiscope.tui.cli.run_command:run_command")
-    add_map_parser(sub)
-    add_highdim_parser(sub)
+
+
+def _add_list(sub: Any) -> None:
     listing = sub.add_parser(
         "list",
-        help="list surfaces, optimizers, schedules or lessons, one per line",
+        help=COMMAND_HELP["list"],
         description="List what a setup can name, one per line.",
         epilog=epilog("list"),
     )
     listing.add_argument("what", choices=("surfaces", "optimizers", "schedules", "lessons"))
     listing.set_defaults(handler="optiscope.tui.cli.listing:list_command")
+
+
+def _add_lesson(sub: Any) -> None:
     lesson = sub.add_parser(
         "lesson",
-        help="a learner's question answered: setup, measured figures, answer",
+        help=COMMAND_HELP["lesson"],
         description="Print a lesson's question, setup, measured figures and answer, or open it.",
         epilog=epilog("lesson"),
     )
@@ -133,12 +165,23 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("--open", action="store_true", help="open the explorer on the lesson")
     lesson.add_argument("--format", choices=("text", "json"), default="text")
     lesson.set_defaults(handler="optiscope.tui.cli.lesson_command:lesson_command")
+
+
+def _add_serve(sub: Any) -> None:
+    # Imported here: its module pulls in the web server's helpers.
+    from .serve_command import add_serve_parser
+
     add_serve_parser(sub)
-    for name, command in sub.choices.items():
-        add_version(command)
-        if not command.epilog:
-            command.epilog = epilog(name)
-    return parser
+
+
+_COMMANDS: dict[str, Callable[[Any], None]] = {
+    "run": _add_run,
+    "map": add_map_parser,
+    "highdim": add_highdim_parser,
+    "list": _add_list,
+    "lesson": _add_lesson,
+    "serve": _add_serve,
+}
 
 
 def join_signed_values(argv: Sequence[str]) -> list[str]:
@@ -168,7 +211,7 @@ def handler_of(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
 
 
 def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    if args.print_completion is not None:
+    if getattr(args, "print_completion", None) is not None:
         from .completion import completion_script
 
         sys.stdout.write(completion_script(parser, args.print_completion))
@@ -191,9 +234,9 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    raw = sys.argv[1:] if argv is None else argv
+    raw = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        parser = build_parser(raw[0] if raw and raw[0] in COMMAND_HELP else None)
         args = parser.parse_args(join_signed_values(raw))
         return dispatch(parser, args)
     except (UsageError, OptiscopeError) as exc:

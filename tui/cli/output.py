@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from pathlib import Path
 
 
 class OutputError(Exception):
@@ -23,6 +21,9 @@ def write_output(text: str, out: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import tempfile  # only here: it pulls in random, shutil and the compressors
+    from pathlib import Path
+
     target = Path(out)
     tmp: str | None = None
     try:
