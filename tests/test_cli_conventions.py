@@ -48,7 +48,9 @@ def test_every_command_has_version_and_a_help_that_ends_with_examples_and_enviro
     help_text = capsys.readouterr().out
     examples = help_text.split("examples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert 2 <= len(examples) <= 3 and all(e.startswith("  optiscope") for e in examples)
-    assert "environment" in help_text and help_text.rstrip().endswith("interrupted (Ctrl+C)")
+    assert "exit status: 0 done" in help_text
+    last = help_text.rstrip().rsplit("\n\n", 1)[1]
+    assert last.startswith("environment")
 
 
 def test_help_states_the_limits_of_the_long_running_commands(capsys) -> None:  # type: ignore[no-untyped-def]

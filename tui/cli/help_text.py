@@ -1,4 +1,4 @@
-"""What ``--help`` ends with: examples, limits, the environment variables read, exit status.
+"""What ``--help`` ends with: limits, exit status, examples, the environment variables read.
 
 Kept apart from the parsers so each command's help ends the same way, and so the text a
 test compares with the README lives in one place.
@@ -83,22 +83,23 @@ _EPILOGS: dict[str, tuple[list[str], list[str], str]] = {
             'optiscope serve --port 8080 --surface rosenbrock --optimizer "adam(lr=0.05)"',
             "optiscope serve --lesson zigzag",
         ],
-        [_CONFIG + " (each session's own, in a temporary folder)", "  TMPDIR"],
+        [
+            _CONFIG + " (each session's own, in a temporary folder)",
+            "  TMPDIR                where the sessions' temporary folders go",
+        ],
         "",
     ),
 }
 
 
 def epilog(command: str) -> str:
-    """Examples, limits, environment variables and exit status for ``command``'s help."""
+    """Limits, exit status, examples and environment variables for ``command``'s help."""
     examples, env, limits = _EPILOGS.get(command, ([], [], ""))
-    parts = []
+    parts = [f"limits: {limits}"] if limits else []
+    parts.append(EXIT_STATUS)
     if examples:
         parts.append("examples:\n" + "\n".join(f"  {e}" for e in examples))
-    if limits:
-        parts.append(f"limits: {limits}")
     parts.append("environment:\n" + "\n".join(env) if env else "environment: none read")
-    parts.append(EXIT_STATUS)
     return "\n\n".join(parts)
 
 
