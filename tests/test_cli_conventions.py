@@ -55,7 +55,7 @@ def test_every_command_has_version_and_a_help_that_ends_with_examples_and_enviro
 
 def test_help_states_the_limits_of_the_long_running_commands(capsys) -> None:  # type: ignore[no-untyped-def]
     for command, words in {
-        "run": "--steps 100,000",
+        "run": "steps x optimizers at most 400,000",
         "map": "at most 100,000,000",
         "highdim": "9,999 steps at D = 1,000",
     }.items():
@@ -149,7 +149,7 @@ def _umask() -> int:
 @pytest.mark.parametrize(
     "argv",
     [
-        ["run", "--steps", "100000", *["--optimizer", "adam"] * 8, "--format", "json"],
+        ["run", "--steps", "50000", *["--optimizer", "adam"] * 8, "--format", "json"],
         [
             "map",
             "--surface",
@@ -232,7 +232,7 @@ def test_a_long_run_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     import pty
     import select
 
-    argv = [*OPTISCOPE, "run", "--steps", "100000", *["--optimizer", "adam"] * 8]
+    argv = [*OPTISCOPE, "run", "--steps", "50000", *["--optimizer", "adam"] * 8]
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command, with the pty as its terminal
         os.execvp(argv[0], [*argv, "--format", "csv", "--out", str(tmp_path / "o.csv")])

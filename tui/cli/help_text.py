@@ -39,8 +39,10 @@ _EPILOGS: dict[str, tuple[list[str], list[str], str]] = {
             'optiscope run --spec "optiscope:v1 surface=lecture-bowl opt=gd(lr=0.4)" --format json',
         ],
         [_COLOUR, _COLUMNS],
-        "At most 8 --optimizer and --steps 100,000 (8 optimizers x 100,000 steps take about "
-        "10 s here); a progress bar shows on a terminal after a second.",
+        "At most 8 --optimizer and --steps 100,000; steps x optimizers at most 400,000 "
+        "(100,000 steps for four optimizers, 50,000 for eight: about 10 s here); a table "
+        "prints at most 10,000 rows (--every thins it). A progress bar shows on a terminal "
+        "after a second.",
     ),
     "map": (
         [

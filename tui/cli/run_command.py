@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_header, csv_rows, run_document
 from optiscope.core.noise import SEED, SIGMA
 from optiscope.core.params import Param
@@ -22,6 +23,11 @@ from .progress import ProgressBar
 from .session_options import session_from_args
 
 EVERY = Param("every", 1, "print every K-th step", 1, MAX_STEPS, kind="int")
+#: Steps x optimizers one run may compute and export: 400,000 take about 5 s to compute
+#: here and as long again to write as CSV or JSON (once the export is columnar).
+MAX_WORK = 400_000
+#: Rows a table may print: rich lays out about a thousand a second here.
+MAX_TABLE_ROWS = 10_000
 
 
 def add_setup_options(parser: argparse.ArgumentParser) -> None:
@@ -110,10 +116,33 @@ def resolve_setup(args: argparse.Namespace) -> Comparison:
 
 def run_command(args: argparse.Namespace) -> int:
     setup = resolve_setup(args)
+    check_work(len(setup.setups), setup.steps, args.format, args.every)
     with ProgressBar("optiscope run") as bar:
         runs = setup.run(progress=bar)
     write_output(render(args.format, setup, runs, args.every), args.out)
     return 0
+
+
+def check_work(optimizers: int, steps: int, fmt: str, every: int) -> None:
+    """Refuse a run that would take far more than ~10 s, saying what fits instead."""
+    if optimizers * steps > MAX_WORK:
+        most = MAX_WORK // optimizers
+        raise OptiscopeError(
+            f"{optimizers} optimizers x {steps:,} steps is too much for one run: steps x "
+            f"optimizers is at most {MAX_WORK:,} (about 10 s here); at most {most:,} steps "
+            f"with {optimizers} optimizer{'s' if optimizers != 1 else ''}"
+        )
+    rows = optimizers * (-(-steps // every) + 1)
+    if fmt == "table" and rows > MAX_TABLE_ROWS:
+        least = next(
+            k
+            for k in range(every, steps + 1)
+            if optimizers * (-(-steps // k) + 1) <= MAX_TABLE_ROWS
+        )
+        raise OptiscopeError(
+            f"a table of {rows:,} rows is too long (at most {MAX_TABLE_ROWS:,}, about 10 s to "
+            f"lay out): thin it with --every {least} or more, or use --format csv or json"
+        )
 
 
 def render(fmt: str, setup: Comparison, runs: list[Trajectory], every: int) -> str:
