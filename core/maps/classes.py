@@ -99,25 +99,14 @@ def _by_minimum(cmap: ConvergenceMap) -> CellClasses:
     settled = len(classes)
     classes.append(CellClass(SETTLED_GLYPH, "settled elsewhere", "settled", 1.0))
     none = len(classes)
-    classes.append(
-        CellClass(
-            NONE_GLYPH,
-            f"no minimum reached (none held over steps "
-            f"{cmap.steps - cmap.final_window}–{cmap.steps})",
-            "none",
-        )
-    )
+    classes.append(CellClass(NONE_GLYPH, "no minimum reached", "none"))
     diverged = len(classes)
     classes.append(CellClass(DIVERGED_GLYPH, "diverged", "diverged"))
     cells = np.where(cmap.minimum >= 0, cmap.minimum, none)
     cells = np.where((cmap.minimum < 0) & cmap.settled, settled, cells)
     cells = np.where(cmap.diverged, diverged, cells).astype(np.int64)
-    return CellClasses(
-        cells,
-        tuple(classes),
-        f"minimum reached: within {fmt(cmap.radius)} of it at every step from "
-        f"{cmap.steps - cmap.final_window} to {cmap.steps}",
-    )
+    # Short enough for the explorer's legend; ``ConvergenceMap.reach_rule`` has the numbers.
+    return CellClasses(cells, tuple(classes), "minimum reached and held")
 
 
 def _by_range(

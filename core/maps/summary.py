@@ -42,8 +42,8 @@ class MapSummary:
     rule: str = ""
 
     def lines(self, minima: bool = True) -> list[str]:
-        """Sentences, one per figure; ``minima=False`` leaves out the shares per minimum
-        (where a legend already shows them)."""
+        """Sentences, one per figure, and the rule that says what "reached" means;
+        ``minima=False`` leaves out the shares per minimum (where a legend shows them)."""
         out = [
             f"{m.name}: {percent(m.fraction)} of starts ({m.count})"
             for m in self.minima
@@ -51,7 +51,7 @@ class MapSummary:
         ]
         if self.no_minimum:
             out.append(f"no minimum reached: {percent(self.no_minimum)}")
-        if self.rule and minima:
+        if self.rule:
             out.append(self.rule)
         conv = f"converged (‖∇f‖ ≤ {self.gtol:g}) from {percent(self.converged)} of starts"
         if self.median_steps is not None:
