@@ -205,7 +205,7 @@ CASES: list[tuple[list[str], str]] = [
     (["highdim", "--steps", "20001"], "steps must be in [1, 20000]"),
     (
         ["highdim", "--steps", "1000", "--problem", "logreg(n_samples=20000, n_features=200)"],
-        "--steps must be in [1, 474] for D = 201 with 4 optimizers",
+        "--steps must be in [1, 308] for D = 201 with 4 optimizers",
     ),
     (["highdim", "--seed", str(10**30)], "seed must be in"),
     (["highdim", "--seed", FULLWIDTH_ONE], "seed must be a number"),

@@ -161,7 +161,7 @@ def _umask() -> int:
             "--steps",
             "600",
         ],
-        ["highdim", "--problem", "logreg(n_samples=20000, n_features=200)", "--steps", "400"],
+        ["highdim", "--problem", "logreg(n_samples=20000, n_features=200)", "--steps", "300"],
     ],
     ids=["run", "map", "highdim"],
 )
@@ -270,8 +270,8 @@ def test_the_highdim_limits_quoted_in_help_and_readme_are_the_budgets() -> None:
 
     logreg = parse_problem("logreg(n_samples=20000, n_features=200)")
     rotated = parse_problem("quadratic(dim=1000, rotated=true)")
-    assert (most_steps(logreg, 4), most_steps(rotated, 4)) == (474, 9999)
+    assert (most_steps(logreg, 4), most_steps(rotated, 4)) == (308, 7461)
     readme = " ".join((ROOT / "README.md").read_text().split())
     for text in (" ".join(epilog("highdim").split()), readme):
-        assert "474 steps for four optimizers on" in text or "but 474 on" in text
+        assert "308 steps for four optimizers on" in text or "but 308 on" in text
         assert "9,999 steps at D = 1,000" in text

@@ -18,8 +18,8 @@ from .run import horizon
 #: The most work one command may ask for, in nanoseconds of the cost model below.
 WORK_BUDGET_NS = 10e9
 RECORD_OVERHEAD_NS = 35_000.0
-QUADRATIC_ENTRY_NS = 0.2
-DATA_ENTRY_NS = 1.3
+QUADRATIC_ENTRY_NS = 0.3
+DATA_ENTRY_NS = 2.0
 #: Steps per optimizer at most, whatever the problem (the explorer's high-dim cursor too).
 MAX_STEPS = 20_000
 

@@ -65,7 +65,7 @@ _EPILOGS: dict[str, tuple[list[str], list[str], str]] = {
         [_COLOUR, _COLUMNS, _CONFIG + " (--open)"],
         "At most 8 --optimizer; --steps at most 20,000 and at most what a run keeps in memory "
         "(80 MB of points: 9,999 steps at D = 1,000); steps x optimizers "
-        "x the cost of a step at most about 10 s here (e.g. 474 steps for four optimizers on "
+        "x the cost of a step at most about 10 s here (e.g. 308 steps for four optimizers on "
         "logreg(n_samples=20000, n_features=200)). The message names the most your problem "
         "allows.",
     ),
