@@ -324,3 +324,24 @@ def test_in_a_real_process_the_reproductions_print_no_traceback(argv: list[str])
     )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith("optiscope: error: ") and done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "1e400", FULLWIDTH_ONE, "1_0", " ", ""])
+def test_every_setting_of_every_schema_refuses_what_the_command_line_refuses(text: str) -> None:
+    """``Param.validate`` is the entry point of the explorer's forms too (hyperparameters,
+    surface settings, noise, seed), so what the CLI refuses the forms refuse."""
+    from optiscope.core.errors import OptiscopeError
+    from optiscope.core.noise import SEED, SIGMA
+    from optiscope.core.optimizers import OPTIMIZERS
+    from optiscope.core.schedules import KINDS
+    from optiscope.core.surfaces import SURFACES
+
+    schemas = [opt.schema for opt in OPTIMIZERS.values()]
+    schemas += [cls.PARAMS for cls in SURFACES.values()]
+    schemas += [kind.schema for kind in KINDS.values()] + [(SIGMA, SEED)]
+    params = [p for schema in schemas for p in schema if p.kind != "bool"]
+    assert len(params) > 60
+    for param in params:
+        with pytest.raises(OptiscopeError, match=param.name):
+            param.validate(text, "form")
+        assert param.validate(str(param.default), "form") == param.default
