@@ -1,13 +1,20 @@
-"""Explorer speed, measured on the real app in tmux: key press to updated screen.
+"""Explorer speed, measured on the real app in tmux, against the budgets of the explorer.
 
 Run: ``python benchmarks/bench_tui.py [--keys 60]`` (needs tmux). For each key the script
 notes the time, sends the key with ``tmux send-keys`` and polls ``capture-pane`` until the
-screen's step counter shows the new step. The same loop against a bare Textual app
+screen shows the key's effect. The same loop against a bare Textual app
 (benchmarks/bare_app.py) measures the round trip that is not the app's (tmux, polling,
-the terminal): compare the two. Medians and p95 over all keys; shared machines are noisy.
+the terminal): budgets are ratios to it, measured in the same run. Medians and p95 over
+all keys; shared machines are noisy.
 
-Scenarios (120x40, four optimizers): latency with a 300-step path on screen, latency at
-step 10,000, auto-run rate at 30 steps/s, start-up to first frame vs the bare app.
+Scenarios (120x40, four optimizers, sparklines on):
+- start-up to first frame vs the bare app (budget ≤ 1.5×);
+- key → screen with 300-step paths (budget ≤ 1.3× the bare round trip), and at step
+  50,000 (budget ≤ 1.5× stepping at step 300); every jump is typed as one burst (g, the
+  digits, Enter), as over SSH;
+- at step 50,000: feedback after a start nudge (W) and after an applied learning rate
+  (budget ≤ 50 ms), and keys answered while the runs are recomputed;
+- auto-run at 30 steps/s; quit (budget ≤ 150 ms, from q to the process's end).
 """
 
 from __future__ import annotations
@@ -128,6 +135,31 @@ def main() -> None:
         tmux("kill-session", "-t", KEEPALIVE)
 
 
+def jump(step: int, timeout: float = 120.0) -> None:
+    """g, the digits and Enter in one burst, as a fast typist or an SSH link sends them."""
+    tmux("send-keys", "-t", SESSION, "g", *str(step), "Enter")
+    wait_for(lambda s: current_step(s) == step and "computing" not in s, timeout=timeout)
+
+
+def feedback_ms(keys: list[str], shown: str) -> float:
+    """Time from sending ``keys`` until ``shown`` appears on the screen."""
+    t0 = time.perf_counter()
+    tmux("send-keys", "-t", SESSION, *keys)
+    return (wait_for(lambda s: shown in s) - t0) * 1000
+
+
+def quit_ms(command: str) -> float:
+    """From q to the end of the process (the shell after it prints a marker)."""
+    tmux("kill-session", "-t", SESSION)
+    tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40",
+         f"{command}; echo QUIT-DONE; sleep 30")  # fmt: skip
+    wait_for(lambda s: "t 0" in s)
+    time.sleep(0.5)
+    t0 = time.perf_counter()
+    tmux("send-keys", "-t", SESSION, "q")
+    return (wait_for(lambda s: "QUIT-DONE" in s) - t0) * 1000
+
+
 def measure(keys: int, launches: int) -> None:
     py = sys.executable
     # Some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every launch recompile the
@@ -140,7 +172,7 @@ def measure(keys: int, launches: int) -> None:
     bare_ms, app_ms = startups([bare, app], "t 0", launches)
     print(
         f"  bare Textual app {bare_ms:6.0f} ms   optiscope {app_ms:6.0f} ms   "
-        f"ratio {app_ms / bare_ms:4.2f}"
+        f"ratio {app_ms / bare_ms:4.2f}   (budget 1.5)"
     )
     if stalled:
         names = ", ".join("optiscope" if c == app else "bare" for c in stalled)
@@ -149,23 +181,47 @@ def measure(keys: int, launches: int) -> None:
     print(f"key press to updated screen at 120x40 ({keys} presses of n)")
     start(bare, 120, 40)
     wait_for(lambda s: "t 0" in s)
-    print(summary("bare Textual app (round-trip floor)", key_latencies(keys)))
+    floor = key_latencies(keys)
+    print(summary("bare Textual app (round-trip floor)", floor))
 
     start(f"{app} --surface rosenbrock --steps 300", 120, 40)
     wait_for(lambda s: current_step(s) == 0)
-    tmux("send-keys", "-t", SESSION, "g")
-    time.sleep(0.3)
-    tmux("send-keys", "-t", SESSION, "300", "Enter")  # typing replaces the selected text
-    wait_for(lambda s: current_step(s) == 300)
-    print(summary("optiscope, 4 optimizers, 300-step paths", key_latencies(keys)))
+    jump(300)
+    at_300 = key_latencies(keys)
+    print(summary("optiscope, 4 optimizers, 300-step paths", at_300))
+    ratio = statistics.median(at_300) / statistics.median(floor)
+    print(f"  ratio to the bare round trip {ratio:4.2f}   (budget 1.3)")
     print(summary("optiscope, stepping back (p)", key_latencies(keys // 2, "p")))
 
-    tmux("send-keys", "-t", SESSION, "g")
-    time.sleep(0.3)
-    tmux("send-keys", "-t", SESSION, "10000", "Enter")
-    wait_for(lambda s: current_step(s) == 10000, timeout=60)
-    print(summary("optiscope at step 10,000", key_latencies(keys)))
+    began = time.perf_counter()
+    jump(50_000, timeout=300)
+    print(f"  jump to step 50,000 (computed in a worker): {time.perf_counter() - began:5.1f} s")
+    at_50k = key_latencies(keys)
+    print(summary("optiscope at step 50,000", at_50k))
+    ratio = statistics.median(at_50k) / statistics.median(at_300)
+    print(f"  ratio to stepping at step 300 {ratio:4.2f}   (budget 1.5)")
 
+    print("edits at step 50,000 (budget: feedback within 50 ms)")
+    nudge = feedback_ms(["W"], "computing")
+    print(f"  start nudge W: 'computing…' on screen after {nudge:5.1f} ms")
+    busy = []
+    for _ in range(6):  # keys answered while the runs are recomputed
+        before = screen()
+        t0 = time.perf_counter()
+        tmux("send-keys", "-t", SESSION, "o")
+        t1 = wait_for(lambda s, b=before: s != b and "computing" in s)
+        busy.append((t1 - t0) * 1000)
+        time.sleep(0.05)
+    print(summary("  focus key (o) while recomputing", busy))
+    wait_for(lambda s: "computing" not in s and current_step(s) == 50_000, timeout=300)
+    tmux("send-keys", "-t", SESSION, "f")
+    time.sleep(0.5)
+    applied = feedback_ms(["0", ".", "0", "0", "0", "5", "Enter"], "computing")
+    print(f"  learning rate typed and Enter: 'computing…' after {applied:5.1f} ms")
+    wait_for(lambda s: "computing" not in s, timeout=300)
+    tmux("send-keys", "-t", SESSION, "Escape")
+
+    jump(10)
     tmux("send-keys", "-t", SESSION, "r")
     wait_for(lambda s: current_step(s) == 0)
     # speed 10 -> 30 steps/s: two presses of ]
@@ -182,6 +238,13 @@ def measure(keys: int, launches: int) -> None:
     print(
         f"auto-run at 30 steps/s: {(s1 - s0) / (t1 - t0):5.1f} steps/s measured; "
         f"pause shown {settle:4.0f} ms after the key (no backlog)"
+    )
+
+    bare_quit = statistics.median(quit_ms(bare) for _ in range(3))
+    app_quit = statistics.median(quit_ms(app) for _ in range(3))
+    print(
+        f"quit (q to the end of the process, median of 3): bare app {bare_quit:4.0f} ms   "
+        f"optiscope {app_quit:4.0f} ms   (budget 150 ms)"
     )
     tmux("kill-session", "-t", SESSION)
 

@@ -11,10 +11,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from .errors import OptiscopeError
+from .params import Param
 
 Array = npt.NDArray[np.float64]
 _BLOCK = 256
+MAX_SEED = 2**63 - 1
+#: The settings of the noise as a user gives them (command line, spec, session, form).
+SIGMA = Param(
+    "noise", 0.0, "σ of the Gaussian noise added to each gradient coordinate", 0.0, symbol="σ"
+)
+SEED = Param("seed", 0, "seed of the noise and the mini-batches", 0, MAX_SEED, kind="int")
 
 
 @dataclass(frozen=True)
@@ -27,10 +33,8 @@ class GradientNoise:
     _blocks: dict[int, Array] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not np.isfinite(self.sigma) or self.sigma < 0:
-            raise OptiscopeError(f"noise must be in [0, inf); got {self.sigma:g}")
-        if self.seed < 0:
-            raise OptiscopeError(f"seed must be in [0, inf); got {self.seed}")
+        SIGMA.validate(self.sigma)
+        SEED.validate(self.seed)
 
     @property
     def active(self) -> bool:

@@ -17,6 +17,8 @@ class ScheduleKind:
     summary: str
     schema: tuple[Param, ...]
     factor: Callable[[int, Mapping[str, Value]], float]
+    #: How it relates to torch's scheduler of the same kind, where that needs saying.
+    note: str = ""
 
 
 def _constant(t: int, s: Mapping[str, Value]) -> float:
@@ -64,6 +66,8 @@ KINDS: dict[str, ScheduleKind] = {
                 Param("floor", 0.0, "f: final fraction of η", low=0.0, high=1.0, symbol="f"),
             ),
             _cosine,
+            "equals torch's CosineAnnealingLR(T_max=T, eta_min=f·η) for t ≤ T; after T it "
+            "stays at the floor, where torch's is periodic and rises again",
         ),
     )
 }

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass
 
 from .callspec import format_call, parse_call
 from .errors import OptiscopeError
 from .optimizers import Optimizer, get_optimizer
-from .params import Value
+from .params import Value, parse_number, shown
 from .surfaces import Surface
+
+#: What a coordinate of a start looks like, before ``parse_number`` says whether it is one:
+#: numbers, ``inf``, ``nan`` (refused by name) and digits of any script (refused as such).
+_NUMBER_LIKE = re.compile(r"[+-]?(?:[\w.]+(?:[eE][+-]?\w+)?|inf|nan)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,15 +76,9 @@ def parse_start(text: str, surface: Surface) -> tuple[float, float]:
         if stripped.lower() == name.lower():
             return point
     parts = [p for p in stripped.replace(" ", ",").split(",") if p]
-    if len(parts) == 2:
-        try:
-            x, y = float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
-        else:
-            if math.isfinite(x) and math.isfinite(y):
-                return (x, y)
-            raise OptiscopeError(f"start {text!r} must be finite")
+    if len(parts) == 2 and all(_NUMBER_LIKE.fullmatch(p) for p in parts):
+        x, y = (float(parse_number(p, f"start {shown(text)}")) for p in parts)
+        return (x, y)
     names = ", ".join(surface.starts) or "none"
     raise OptiscopeError(
         f"cannot read start {text!r}: give X,Y (e.g. -2,2) or a named start ({names})"

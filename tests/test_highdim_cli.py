@@ -14,7 +14,7 @@ from optiscope.core.highdim.basis import basis_dependence
 from optiscope.core.highdim.problems import LogisticRegression, Quadratic
 from optiscope.core.highdim.run import HighDimRun, parse_setup
 from optiscope.core.highdim.views import steps_to_tolerance, top_k
-from optiscope.tui.cli.highdim_command import checkpoints
+from optiscope.tui.cli.highdim_output import checkpoints
 from optiscope.tui.cli.main import main
 from optiscope.tui.highdim_model import DEFAULT_SPECS
 
@@ -174,12 +174,12 @@ def test_basis_on_logistic_regression_counts_its_own_coordinates(
     [
         (["--problem", "cubic(dim=3)"], "unknown problem 'cubic'"),
         (["--problem", "quadratic(dim=2000)"], "dim must be in [2, 1000]"),
-        (["--problem", "quadratic(dim=1e999)"], "dim must be a whole number"),
+        (["--problem", "quadratic(dim=1e999)"], "dim is too large (not a finite number)"),
         (["--problem", "logreg(batch_size=900)"], "batch_size must be at most n_samples"),
         (["--optimizer", "nosuch"], "nosuch"),
-        (["--steps", "0"], "--steps must be in 1"),
-        (["--top", "0"], "--top must be at least 1"),
-        (["--tol", "2"], "--tol must be between 0 and 1"),
+        (["--steps", "0"], "steps must be in [1, 20000]"),
+        (["--top", "0"], "top must be in [1, 1000]"),
+        (["--tol", "2"], "tol must be in (0, 1)"),
         (["--field", "m"], "invalid choice"),
         (["--open", "--problem", "quadratic(rotated=perhaps)"], "rotated must be true or false"),
     ],
@@ -200,6 +200,7 @@ async def test_open_puts_the_view_on_top_of_the_explorer(
 
     started: list[OptiscopeApp] = []
     monkeypatch.setattr(OptiscopeApp, "run", lambda self, *a, **k: started.append(self))
+    monkeypatch.setattr("optiscope.tui.cli.launch._is_tty", lambda stream: True)
     code = main(
         ["highdim", "--open", "--problem", "quadratic(dim=30, rotated=true)", "--optimizer", "adam"]
     )

@@ -146,7 +146,7 @@ def test_course_defaults() -> None:
         ("adam(eps=-1e-8)", "eps must be in [0, inf); got -1e-08"),
         ("adam(amsgrad=maybe)", "amsgrad must be true or false"),
         ("adam(lr=abc)", "lr must be a number; got 'abc'"),
-        ("adam(lr=nan)", "lr must be in [0, inf); got nan"),
+        ("adam(lr=nan)", "lr must be finite; got 'nan'"),
         ("adam(gamma=1)", "adam has no setting 'gamma'"),
         ("adamm", "unknown optimizer 'adamm'"),
         ("adam(lr)", "'lr' is not key=value"),
@@ -181,5 +181,5 @@ def test_a_whole_number_setting_refuses_infinities_with_a_message(text: object) 
     from optiscope.core.params import Param
 
     setting = Param("window", 10, "steps averaged", low=1, high=1000, kind="int")
-    with pytest.raises(OptiscopeError, match="window must be a whole number"):
+    with pytest.raises(OptiscopeError, match=r"window (must be finite|is too large)"):
         setting.validate(text, "test")

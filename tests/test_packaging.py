@@ -45,3 +45,14 @@ def test_version_comes_from_the_installed_metadata() -> None:
     from importlib.metadata import version
 
     assert version("optiscope")[0].isdigit()
+
+
+def test_the_optiscope_package_folder_holds_the_main_module() -> None:
+    """``python -m optiscope`` needs ``optiscope/__main__.py`` in the wheel: the folder mapped
+    to ``optiscope`` holds it, and ``optiscope`` is listed so setuptools ships it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    folder = ROOT / config["package-dir"]["optiscope"]
+    assert "optiscope" in config["packages"]
+    assert sorted(p.name for p in folder.glob("*.py")) == ["__init__.py", "__main__.py"]
+    for prefix in ("optiscope.core", "optiscope.tui"):
+        assert (ROOT / config["package-dir"][prefix] / "__init__.py").is_file()

@@ -180,6 +180,7 @@ def test_explorer_opens_on_the_spec_with_its_cursor_and_focus(monkeypatch) -> No
 
     opened: list[ExplorerModel] = []
     monkeypatch.setattr(OptiscopeApp, "run", lambda self, *a, **k: opened.append(self.start_model))
+    monkeypatch.setattr("optiscope.tui.cli.launch._is_tty", lambda stream: True)
     spec = SPEC + " at=25 focus=2"
     assert main(["--spec", spec]) == 0
     (model,) = opened

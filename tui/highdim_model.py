@@ -23,8 +23,9 @@ from optiscope.core.highdim.views import FIELDS, Basis, Plane, TopK, plane, top_
 from .comparison import COLORS, MARKERS, Comparison
 
 #: The basis lesson in four runs (learning rates tuned on the unrotated problem, λmax = 1):
-#: steps to 1e-4 of the start gap at D = 100, κ = 1e4 are 2837/2837 (GD), 308/1902
-#: (RMSprop), 590/4138 (Adam) and 12/1655 (Adagrad), unrotated/rotated.
+#: steps to 1e-4 of the start gap at D = 100, κ = 1e4 are 2837/2837 (GD), 308/≈1900
+#: (RMSprop; the rotated count is chaotic, 1,700-2,200 under 1-ulp changes of the start),
+#: 590/4138 (Adam) and 12/1655 (Adagrad), unrotated/rotated.
 DEFAULT_SPECS = ("gd(lr=1)", "rmsprop(lr=0.01)", "adam(lr=0.01)", "adagrad(lr=1)")
 #: Logistic regression: GD at 1/L (the problem's suggestion), the others tuned here: to
 #: 1e-4 of the start gap full batch in 727 (GD), 146 (Adam) and 74 (Adagrad) steps; RMSprop

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from optiscope.core.callspec import format_call, parse_call
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.lessons.lesson import Lesson
 from optiscope.core.noise import GradientNoise
 from optiscope.core.optimizers import get_optimizer
 from optiscope.core.optimizers.base import Optimizer
@@ -31,6 +31,9 @@ from optiscope.core.surfaces.formula import FormulaSurface, surface_from_text
 from optiscope.core.trajectory import Step, Trajectory
 
 from .comparison import COLORS, MARKERS, Comparison
+
+if TYPE_CHECKING:
+    from optiscope.core.lessons.lesson import Lesson
 
 #: One marker and colour each; a saved session holds as many (core MAX_OPTIMIZERS).
 MAX_RUNS = MAX_OPTIMIZERS

@@ -27,7 +27,7 @@ pieces can differ by one ulp in the loss. Points, gradients, updates and states 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,8 @@ PARAMS_BUDGET_BYTES = 80_000_000
 MAX_RECORDS = 100_000
 #: A run has diverged once it is this many start distances (at least 1) from its start.
 ESCAPE_FACTOR = 1e3
+#: Records computed between two progress reports (and two chances for Ctrl+C to land).
+PROGRESS_CHUNK = 512
 _SCALARS = ("loss", "lr", "grad_norm", "exact_grad_norm", "update_norm")
 
 
@@ -112,7 +114,9 @@ class HighDimRun:
     """Records an optimizer's run on a Problem; ``extend(n)`` adds n records, ``self[k]`` reads one.
 
     ``seed`` picks the mini-batches of a stochastic problem (share it across runs to give
-    every optimizer the same batches). ``max_records`` defaults to ``horizon(problem.dim)``.
+    every optimizer the same batches); None takes the problem's own seed, so
+    ``logreg(seed=2)`` changes the batch order as well as the data. ``max_records``
+    defaults to ``horizon(problem.dim)``.
     """
 
     def __init__(
@@ -121,14 +125,14 @@ class HighDimRun:
         setup: OptimizerSetup,
         start: ArrayLike | None = None,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         schedule: Schedule | None = None,
         gtol: float = DEFAULT_GTOL,
         max_records: int | None = None,
     ) -> None:
         self.problem = problem
         self.setup = setup
-        self.seed = int(seed)
+        self.seed = problem_seed(problem) if seed is None else int(seed)
         self.schedule = schedule or Schedule()
         self.gtol = gtol
         self.status = Status()
@@ -404,10 +408,23 @@ def compare(
     setups: list[OptimizerSetup],
     steps: int,
     start: ArrayLike | None = None,
-    seed: int = 0,
+    seed: int | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> list[HighDimRun]:
-    """Several optimizers from one start on one batch stream: records 0..steps each."""
+    """Several optimizers from one start on one batch stream: records 0..steps each.
+
+    ``seed`` None is the problem's seed; ``progress(fraction done)`` is called as the runs
+    advance, ``PROGRESS_CHUNK`` records at a time (the records are the same either way).
+    """
     runs = [HighDimRun(problem, s, start, seed=seed) for s in setups]
-    for r in runs:
-        r.extend(steps + 1)
+    total = len(runs) * (steps + 1)
+    for k, r in enumerate(runs):
+        while len(r) < steps + 1 and r.extend(min(PROGRESS_CHUNK, steps + 1 - len(r))):
+            if progress is not None:
+                progress((k * (steps + 1) + len(r)) / total)
     return runs
+
+
+def problem_seed(problem: Problem) -> int:
+    """The seed a problem was built from (its data, its rotation), 0 if it has none."""
+    return int(problem.settings.get("seed", 0))

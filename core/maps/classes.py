@@ -99,13 +99,14 @@ def _by_minimum(cmap: ConvergenceMap) -> CellClasses:
     settled = len(classes)
     classes.append(CellClass(SETTLED_GLYPH, "settled elsewhere", "settled", 1.0))
     none = len(classes)
-    classes.append(CellClass(NONE_GLYPH, f"no minimum reached in {cmap.steps} steps", "none"))
+    classes.append(CellClass(NONE_GLYPH, "no minimum reached", "none"))
     diverged = len(classes)
     classes.append(CellClass(DIVERGED_GLYPH, "diverged", "diverged"))
     cells = np.where(cmap.minimum >= 0, cmap.minimum, none)
-    cells = np.where((cmap.minimum < 0) & cmap.converged, settled, cells)
+    cells = np.where((cmap.minimum < 0) & cmap.settled, settled, cells)
     cells = np.where(cmap.diverged, diverged, cells).astype(np.int64)
-    return CellClasses(cells, tuple(classes), "minimum reached")
+    # Short enough for the explorer's legend; ``ConvergenceMap.reach_rule`` has the numbers.
+    return CellClasses(cells, tuple(classes), "minimum reached and held")
 
 
 def _by_range(

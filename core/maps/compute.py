@@ -36,7 +36,14 @@ from ..schedules import Schedule
 from ..specs import OptimizerSetup
 from ..surfaces import Minimum, Surface
 from ..trajectory import DEFAULT_GTOL
-from .minima import REACH_RADIUS, domain_scale, label_minima
+from .minima import (
+    REACH_RADIUS,
+    domain_scale,
+    final_window,
+    label_minima,
+    reach_rule,
+    window_strays,
+)
 
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -79,9 +86,13 @@ class ConvergenceMap:
     diverged_at: IntArray
     #: First step whose exact gradient norm is <= ``gtol``; -1 if never or diverged.
     converged_at: IntArray
-    #: Index into ``minima`` of the minimum reached; -1 if none or diverged.
+    #: Index into ``minima`` of the minimum reached (stayed at over the final window, see
+    #: ``minima``); -1 if none or diverged.
     minimum: IntArray
-    #: The surface's known minima, then groups of starts that converged elsewhere.
+    #: Converged (some step with ‖∇f‖ <= gtol) and stayed within ``radius`` of the end
+    #: point over the final window, near no listed minimum: at rest somewhere unlisted.
+    settled: BoolArray
+    #: The surface's known minima, then groups of starts that settled elsewhere.
     minima: tuple[Minimum, ...]
     known_minima: int
     #: Absolute distance within which an end point counts as at a minimum.
@@ -90,6 +101,16 @@ class ConvergenceMap:
     f_min: float
     noise: GradientNoise
     schedule: Schedule
+
+    @property
+    def final_window(self) -> int:
+        """Updates at the end of each run over which a start must stay at its minimum."""
+        return final_window(self.steps)
+
+    @property
+    def reach_rule(self) -> str:
+        """What "reached" means on this map, with its window and radius."""
+        return reach_rule(self.steps, self.radius)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -209,28 +230,47 @@ def compute_map(
     loss = np.empty(n)
     converged_at = np.empty(n, dtype=np.int64)
     diverged_at = np.empty(n, dtype=np.int64)
+    nearest = np.empty(n, dtype=np.int64)
+    from_min, from_end = np.empty(n), np.empty(n)
     block, chunk = max(1, int(block)), max(1, int(chunk))
     total = float(n) * max(steps, 1)
+    window_from = steps - final_window(steps)
     for lo in range(0, n, block):
         hi = min(lo + block, n)
         run = BatchRun(surface, setup, starts[lo:hi], gtol, noise, schedule)
+        # The points of the final window, one update at a time: what "stayed" is judged on.
+        points = np.empty((steps - window_from + 1, hi - lo, 2))
         while run.steps_done < steps:
             if should_stop is not None and should_stop():
                 raise Cancelled
-            run.advance(min(chunk, steps - run.steps_done))
+            if run.steps_done >= window_from:
+                points[run.steps_done - window_from] = run.params
+                run.advance(1)
+            else:
+                run.advance(min(chunk, window_from - run.steps_done))
             if progress is not None:
                 progress((lo * max(steps, 1) + (hi - lo) * run.steps_done) / total)
         run.finish()
+        points[-1] = run.params
         end[lo:hi] = run.params
         loss[lo:hi] = run.loss
         converged_at[lo:hi] = run.converged_at
         diverged_at[lo:hi] = run.diverged_at
+        nearest[lo:hi], from_min[lo:hi], from_end[lo:hi] = window_strays(surface.minima, points)
     if progress is not None:
         progress(1.0)
 
     diverged = diverged_at >= 0
     converged_at[diverged] = -1
-    minimum, minima = label_minima(surface, end, loss, converged_at >= 0, diverged, radius)
+    minimum, minima, settled = label_minima(
+        surface,
+        end,
+        loss,
+        converged_at >= 0,
+        diverged,
+        radius,
+        strays=(nearest, from_min, from_end),
+    )
     return ConvergenceMap(
         surface=surface,
         setup=setup,
@@ -245,6 +285,7 @@ def compute_map(
         diverged_at=_frozen(diverged_at.reshape(ny, nx)),
         converged_at=_frozen(converged_at.reshape(ny, nx)),
         minimum=_frozen(minimum.reshape(ny, nx)),
+        settled=_frozen(settled.reshape(ny, nx)),
         minima=minima,
         known_minima=len(surface.minima),
         radius=radius * domain_scale(surface),

@@ -77,6 +77,7 @@ def _common(cmap: ConvergenceMap, metric: Metric) -> dict[str, Any]:
             f"first step whose exact gradient norm is <= gtol ({cmap.gtol:g}); null: never"
         ),
         "loss_definition": "log10(max(final loss - f_min, 1e-16)); null: diverged",
+        "minimum_definition": cmap.reach_rule,
         "noise": {"sigma": cmap.noise.sigma, "seed": cmap.noise.seed},
         "schedule": cmap.schedule.spec(),
         "grid": grid_entry(cmap),

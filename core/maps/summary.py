@@ -38,17 +38,21 @@ class MapSummary:
     median_loss_gap: float | None
     gtol: float
     steps: int
+    #: What "reached" means here (``ConvergenceMap.reach_rule``).
+    rule: str = ""
 
     def lines(self, minima: bool = True) -> list[str]:
-        """Sentences, one per figure; ``minima=False`` leaves out the shares per minimum
-        (where a legend already shows them)."""
+        """Sentences, one per figure, and the rule that says what "reached" means;
+        ``minima=False`` leaves out the shares per minimum (where a legend shows them)."""
         out = [
             f"{m.name}: {percent(m.fraction)} of starts ({m.count})"
             for m in self.minima
             if m.count and minima
         ]
         if self.no_minimum:
-            out.append(f"no minimum reached in {self.steps} steps: {percent(self.no_minimum)}")
+            out.append(f"no minimum reached: {percent(self.no_minimum)}")
+        if self.rule:
+            out.append(self.rule)
         conv = f"converged (‖∇f‖ ≤ {self.gtol:g}) from {percent(self.converged)} of starts"
         if self.median_steps is not None:
             conv += f", median {fmt(self.median_steps)} steps"
@@ -83,6 +87,7 @@ class MapSummary:
             "median_loss_gap": self.median_loss_gap,
             "gtol": self.gtol,
             "steps": self.steps,
+            "rule": self.rule,
             "lines": self.lines(),
         }
 
@@ -115,6 +120,7 @@ def summarize(cmap: ConvergenceMap) -> MapSummary:
         median_loss_gap=float(np.median(gaps)) if gaps.size else None,
         gtol=cmap.gtol,
         steps=cmap.steps,
+        rule=cmap.reach_rule,
     )
 
 

@@ -9,7 +9,9 @@ non-UTF-8 file. Nothing is applied until the whole file is valid.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +20,7 @@ from pathlib import Path
 import tomli_w
 
 from ..errors import OptiscopeError
+from ..params import shown
 from .setup import (
     FORMAT,
     FORMAT_VERSION,
@@ -25,7 +28,6 @@ from .setup import (
     Session,
     View,
     make_session,
-    shown,
 )
 
 #: A real session is a few hundred bytes; anything this large is not one.
@@ -152,8 +154,7 @@ def load(path: str | os.PathLike[str]) -> Session:
     """Read and validate a session file; the message names the file and what is wrong."""
     where = Path(path)
     try:
-        with where.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        data = read_regular_file(where, MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise OptiscopeError(f"cannot load session {where}: {exc.strerror or exc}") from None
     try:
@@ -166,6 +167,20 @@ def load(path: str | os.PathLike[str]) -> Session:
         return from_toml(text)
     except OptiscopeError as exc:
         raise OptiscopeError(f"cannot load session {where}: {exc}") from None
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``, which must be a regular file.
+
+    Opened without blocking and checked before reading: a FIFO named as a session or
+    preferences file would otherwise wait forever for a writer, and a device or directory
+    is never a file a user meant. Raises OSError (``strerror`` says why).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return fh.read(limit)
 
 
 def write_text_atomically(path: Path, text: str, what: str) -> None:

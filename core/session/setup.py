@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ..callspec import format_call, parse_call
 from ..errors import OptiscopeError
-from ..noise import GradientNoise
+from ..noise import MAX_SEED, GradientNoise
+from ..params import Param, shown
 from ..schedules import Schedule, parse_schedule
 from ..specs import OptimizerSetup, parse_optimizer, unique_labels
 from ..surfaces import SURFACES, Surface
@@ -32,13 +33,22 @@ from ..trajectory import Trajectory, compare
 FORMAT = "optiscope-session"
 FORMAT_VERSION = 1
 MAX_OPTIMIZERS = 8
-MAX_STEPS = 1_000_000
-MAX_CURSOR = 100_000
-MAX_SEED = 2**63 - 1
+#: Updates a run makes at most, in ``optiscope run``, maps, spec strings, session files and
+#: the explorer alike: 8 optimizers x 100,000 steps compute in about 10 s here. A spec or
+#: file asking for more is refused when it is read, before anything is computed.
+MAX_STEPS = 100_000
+#: The explorer's step cursor goes at most this far: every step a setup can have.
+MAX_CURSOR = MAX_STEPS
 MAX_TEXT = 1_000
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 DEFAULT_STEPS = 100
 TABLE_LAYOUTS = ("auto", "wide", "stacked")
+
+#: ``--steps`` as a user types it; ``steps_of`` checks the value a Setup holds.
+STEPS = Param("steps", DEFAULT_STEPS, "number of updates", 0, MAX_STEPS, kind="int")
+
+#: Records computed between two progress reports (and two chances for Ctrl+C to land).
+PROGRESS_CHUNK = 4_096
 
 Window = tuple[tuple[float, float], tuple[float, float]]
 _LESSON_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,63}")
@@ -112,7 +122,7 @@ class Setup:
         seed = integer_of(self.seed, "seed", 0, MAX_SEED)
         GradientNoise(sigma, seed)
         parse_schedule(text_of(self.schedule, "schedule"))
-        integer_of(self.steps, "steps", 0, MAX_STEPS)
+        steps_of(self.steps)
         for name, value in (
             ("surface", text),
             ("domain", domain),
@@ -158,8 +168,24 @@ class Comparison:
     noise: GradientNoise
     schedule: Schedule
 
-    def run(self) -> list[Trajectory]:
-        return compare(self.surface, self.setups, self.start, self.steps, self.noise, self.schedule)
+    def run(self, progress: Callable[[float], None] | None = None) -> list[Trajectory]:
+        """Every optimizer's records 0..steps; ``progress(fraction done)`` is called every
+        ``PROGRESS_CHUNK`` records (the runs are the same with or without it)."""
+        if progress is None:
+            return compare(
+                self.surface, self.setups, self.start, self.steps, self.noise, self.schedule
+            )
+        runs = [
+            Trajectory(self.surface, s, self.start, self.noise, self.schedule) for s in self.setups
+        ]
+        total = len(runs) * (self.steps + 1)
+        for k, run in enumerate(runs):
+            while len(run) < self.steps + 1 and run.extend(
+                min(PROGRESS_CHUNK, self.steps + 1 - len(run))
+            ):
+                progress((k * (self.steps + 1) + len(run)) / total)
+        progress(1.0)
+        return runs
 
 
 @dataclass(frozen=True)
@@ -266,6 +292,18 @@ def integer_of(value: object, what: str, low: int, high: int) -> int:
     return value
 
 
+def steps_of(value: object) -> int:
+    """The number of updates, with the limit and why it is there in the message."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise OptiscopeError(f"steps must be a whole number; got {shown(value)}")
+    if not 0 <= value <= MAX_STEPS:
+        raise OptiscopeError(
+            f"steps must be in [0, {MAX_STEPS}] (8 optimizers x {MAX_STEPS:,} steps take "
+            f"about 10 s); got {value}"
+        )
+    return value
+
+
 def flag_of(value: object, what: str) -> bool:
     if not isinstance(value, bool):
         raise OptiscopeError(f"{what} must be true or false; got {shown(value)}")
@@ -286,9 +324,3 @@ def window_of(value: object, what: str) -> Window:
     if not (xs[0] < xs[1] and ys[0] < ys[1]):
         raise OptiscopeError(f"{what} must have lo < hi on both axes; got {shown(value)}")
     return (xs, ys)
-
-
-def shown(value: object, limit: int = 60) -> str:
-    """``repr(value)`` cut short: a message about a 1 MB string must not be 1 MB long."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."

@@ -22,10 +22,10 @@ back the same float bit for bit. Omitted fields take the CLI's defaults.
 
 from __future__ import annotations
 
-import math
 import re
 
 from ..errors import OptiscopeError
+from ..params import parse_number, shown
 from ..specs import parse_start
 from .setup import (
     DEFAULT_STEPS,
@@ -35,7 +35,6 @@ from .setup import (
     View,
     build_surface,
     make_session,
-    shown,
     window_of,
 )
 
@@ -213,18 +212,12 @@ def _window(text: str, what: str) -> tuple[tuple[float, float], tuple[float, flo
 
 
 def _float(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise OptiscopeError(f"{what} must be a number; got {shown(text)}") from None
-    if not math.isfinite(value):
-        raise OptiscopeError(f"{what} must be finite; got {shown(text)}")
-    return value
+    return float(parse_number(text, what))
 
 
 def _int(text: str, what: str) -> int:
-    if not re.fullmatch(r"\d{1,19}", text):
-        raise OptiscopeError(f"{what} must be a whole number; got {shown(text)}")
+    if not re.fullmatch(r"[0-9]{1,19}", text):
+        raise OptiscopeError(f"{what} must be a whole number in plain digits; got {shown(text)}")
     return int(text)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from ..errors import OptiscopeError
 from .base import Minimum, Surface
 from .bowls import Booth, LectureBowl, Matyas, RotatedBowl, RoundBowl
@@ -85,6 +83,8 @@ def canonical_name(name: str) -> str | None:
 
 def closest_name(name: str) -> str | None:
     """The canonical name nearest a mistyped ``name``, for a "did you mean" hint, or None."""
+    import difflib  # only for a misspelt name
+
     close = difflib.get_close_matches(_normalise(name), [*SURFACES, *_ALIASES], n=1)
     return _ALIASES.get(close[0], close[0]) if close else None
 

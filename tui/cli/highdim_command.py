@@ -5,36 +5,39 @@ Table: the loss at a few steps, steps to the tolerance and the status per optimi
 the top-k coordinates of one quantity at the last step. CSV: loss and ‖∇f‖ per step and
 optimizer. JSON: the same per step, plus the top-k. ``--basis``: steps to the tolerance
 in both bases (the quadratic), from ``core.highdim.basis_story``.
+
+The parser needs no NumPy: the high-dimensional core is imported when the command runs
+(``highdim_output`` renders), so other commands start without it.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import inspect
-import io
-import json
-import math
-import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.format import fmt
-from optiscope.core.highdim.basis_story import BasisReport, default_budget, measure_basis
-from optiscope.core.highdim.problems import Problem
-from optiscope.core.highdim.run import HighDimRun, compare, horizon, parse_setup
-from optiscope.core.highdim.spec import (
-    DEFAULT_PROBLEM,
-    parse_problem,
-    problem_spec,
-    problem_summary,
-)
-from optiscope.core.highdim.views import FIELDS, TopK, steps_to_tolerance, top_k
+from optiscope.core.noise import SEED
+from optiscope.core.params import Param
 
-MAX_STEPS = 20_000
+from .options import number_type
+from .progress import ProgressBar
+
+if TYPE_CHECKING:
+    from optiscope.core.highdim.problems import Problem
+
+#: ``core.highdim.spec.DEFAULT_PROBLEM`` and ``core.highdim.views.FIELDS`` (kept here so
+#: parsing needs no NumPy; a test checks they agree).
+DEFAULT_PROBLEM = "quadratic(dim=100, condition=1e4, rotated=false, seed=0)"
+FIELD_NAMES = ("grad", "sqrt_s", "effective_lr", "update")
 DEFAULT_STEPS = 1_000
+MAX_OPTIMIZERS = 8
+#: ``core.highdim.budget.MAX_STEPS`` (checked by the same test).
+MAX_STEPS = 20_000
+#: ``core.highdim.problems.MAX_DIM``: K coordinates listed, at most D of them.
+MAX_TOP = 1_000
+STEPS = Param("steps", DEFAULT_STEPS, "updates per optimizer", 1, MAX_STEPS, kind="int")
+TOP = Param("top", 5, "coordinates listed", 1, MAX_TOP, kind="int")
+TOL = Param("tol", 1e-4, "relative tolerance", 0.0, 1.0, low_open=True, high_open=True)
 
 
 def add_highdim_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -61,29 +64,42 @@ def add_highdim_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--optimizer",
         action="append",
         metavar="SPEC",
-        help="name or name(key=value, ...); repeat to compare (default: the view's four)",
+        help=f"name or name(key=value, ...); repeat to compare, at most {MAX_OPTIMIZERS} "
+        "(default: the view's four)",
     )
     parser.add_argument(
         "--steps",
-        type=int,
+        type=number_type(STEPS),
         default=DEFAULT_STEPS,
         metavar="N",
-        help=f"updates per optimizer: records 0..N (default {DEFAULT_STEPS:,})",
+        help=f"updates per optimizer: records 0..N (default {DEFAULT_STEPS:,}; at most "
+        f"{MAX_STEPS:,}, fewer where D or the work needs it, see limits below)",
     )
     parser.add_argument(
-        "--top", type=int, default=5, metavar="K", help="coordinates listed (default 5)"
+        "--seed",
+        type=number_type(SEED),
+        metavar="N",
+        help="seed of the mini-batch order (default: the problem's seed)",
+    )
+    parser.add_argument(
+        "--top",
+        type=number_type(TOP),
+        default=TOP.default,
+        metavar="K",
+        help="coordinates listed, 1 to D (default 5)",
     )
     parser.add_argument(
         "--field",
-        choices=tuple(FIELDS),
+        choices=FIELD_NAMES,
         default="grad",
         help="quantity ranked: |g|, √S, effective learning rate or |Δ| (default grad)",
     )
     parser.add_argument(
         "--tol",
-        type=float,
+        type=number_type(TOL),
         metavar="REL",
-        help="steps to f − f* ≤ REL × (f(x0) − f*) (default 1e-4; 1e-2 with mini-batches)",
+        help="steps to f − f* ≤ REL × (f(x0) − f*), REL in (0, 1) "
+        "(default 1e-4; 1e-2 with mini-batches)",
     )
     parser.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
@@ -100,43 +116,88 @@ def add_highdim_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def highdim_command(args: argparse.Namespace) -> int:
-    problem = parse_problem(args.problem)
-    from ..highdim_model import default_specs
+    import json
 
+    from optiscope.core.highdim.basis_story import default_budget, measure_basis
+    from optiscope.core.highdim.run import compare, parse_setup
+    from optiscope.core.highdim.spec import parse_problem
+
+    from ..highdim_model import default_specs
+    from . import highdim_output as out
+    from .output import write_output
+
+    problem = parse_problem(args.problem)
     specs = list(args.optimizer or default_specs(problem))
+    if len(specs) > MAX_OPTIMIZERS:
+        raise OptiscopeError(
+            f"highdim compares at most {MAX_OPTIMIZERS} optimizers; got {len(specs)}"
+        )
+    setups = [parse_setup(s, problem) for s in specs]
     if args.open:
         return open_view(args.problem, specs)
-    tol = _tolerance(args.tol, problem)
+    tol = default_budget(problem)[0] if args.tol is None else args.tol
     if args.basis:
-        report = measure_basis(problem, specs, tol)
-        sys.stdout.write(basis_output(report, problem, args.format))
+        report = measure_basis(problem, specs, tol, basis_steps(problem, len(specs)))
+        write_output(out.basis_output(report, problem, args.format), None)
         return 0
-    steps = _steps(args.steps, problem)
-    if args.top < 1:
-        raise OptiscopeError(f"--top must be at least 1; got {args.top}")
-    runs = compare(problem, [parse_setup(s, problem) for s in specs], steps)
+    steps = check_steps(args.steps, problem, len(specs))
+    if args.top > problem.dim:
+        raise OptiscopeError(f"--top must be in [1, {problem.dim}] (D); got {args.top}")
+    with ProgressBar("optiscope highdim") as bar:
+        runs = compare(problem, setups, steps, seed=args.seed, progress=bar)
     if args.format == "csv":
-        sys.stdout.write(runs_csv(runs))
+        text = out.runs_csv(runs)
     elif args.format == "json":
-        text = json.dumps(
-            runs_document(problem, runs, steps, tol, args.field, args.top),
-            ensure_ascii=False,
-            allow_nan=False,
-        )
-        sys.stdout.write(text + "\n")
+        doc = out.runs_document(problem, runs, steps, tol, args.field, args.top)
+        text = json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"
     else:
-        sys.stdout.write(runs_table(problem, runs, steps, tol, args.field, args.top))
+        text = out.runs_table(problem, runs, steps, tol, args.field, args.top)
+    write_output(text, None)
     return 0
+
+
+def check_steps(value: int, problem: Problem, optimizers: int) -> int:
+    """``value`` if the problem's memory horizon and the work budget allow it."""
+    from optiscope.core.highdim.budget import most_steps
+
+    most = most_steps(problem, optimizers)
+    if not 1 <= value <= most:
+        raise OptiscopeError(
+            f"--steps must be in [1, {most}] for D = {problem.dim} with {optimizers} "
+            f"optimizer{'s' if optimizers != 1 else ''} (memory and about 10 s of work); "
+            f"got {value}"
+        )
+    return value
+
+
+def basis_steps(problem: Problem, optimizers: int) -> int | None:
+    """The step budget of a basis comparison: its default, lowered to fit the work budget
+    (a quadratic runs in both bases, priced as the rotated one)."""
+    from optiscope.core.highdim.basis_story import default_budget
+    from optiscope.core.highdim.budget import most_steps
+    from optiscope.core.highdim.problems import Quadratic
+    from optiscope.core.highdim.spec import with_rotation
+
+    if isinstance(problem, Quadratic):
+        most = most_steps(problem, 2 * optimizers, with_rotation(problem, True))
+    else:
+        most = most_steps(problem, optimizers)
+    return min(default_budget(problem)[1], most)
 
 
 def open_view(problem_text: str, specs: list[str]) -> int:
     """The explorer with the high-dimensional view on top, built (and checked) first."""
+    import inspect
+    from pathlib import Path
+
     from ..app import OptiscopeApp
     from ..screens.highdim import HighDimScreen
+    from .launch import require_terminal
 
     screen = HighDimScreen(problem_text, specs)
     if screen.error is not None:
         raise OptiscopeError(screen.error)
+    require_terminal()
 
     class HighDimApp(OptiscopeApp):
         # Textual reads a relative CSS_PATH next to the subclass: point at the app's own.
@@ -145,211 +206,6 @@ def open_view(problem_text: str, specs: list[str]) -> int:
         def on_ready(self) -> None:
             self.push_screen(screen)
 
-    HighDimApp().run()
-    return 0
-
-
-def _tolerance(value: float | None, problem: Problem) -> float:
-    if value is None:
-        return default_budget(problem)[0]
-    if not (math.isfinite(value) and 0 < value < 1):
-        raise OptiscopeError(f"--tol must be between 0 and 1; got {value:g}")
-    return value
-
-
-def _steps(value: int, problem: Problem) -> int:
-    most = min(MAX_STEPS, horizon(problem.dim) - 1)
-    if not 1 <= value <= most:
-        raise OptiscopeError(f"--steps must be in 1 … {most:,} for D = {problem.dim}; got {value}")
-    return value
-
-
-def checkpoints(steps: int) -> list[int]:
-    """0, 10, 100, … below ``steps``, then ``steps``: where the table reads the loss."""
-    out = [0]
-    k = 10
-    while k < steps:
-        out.append(k)
-        k *= 10
-    return [*out, steps] if steps else out
-
-
-def last_top(run: HighDimRun, field: str, k: int) -> TopK | str:
-    """Top-k at the run's last record, or why this optimizer has no such quantity."""
-    try:
-        return top_k(run[len(run) - 1], field, k)
-    except OptiscopeError as exc:
-        return str(exc)
-
-
-def _to_tol(run: HighDimRun, tol: float) -> int | None:
-    return steps_to_tolerance(run, tol) if run.problem.f_min is not None else None
-
-
-# -- table ---------------------------------------------------------------------------------
-def runs_table(
-    problem: Problem, runs: Sequence[HighDimRun], steps: int, tol: float, field: str, k: int
-) -> str:
-    marks = checkpoints(steps)
-    label_w = max(len("optimizer"), *(len(r.label) for r in runs))
-    head = ["optimizer".ljust(label_w), *(f"loss@{m}".rjust(10) for m in marks)]
-    head += ["to tol".rjust(8), "status"]
-    lines = [
-        problem_summary(problem),
-        f"{steps:,} steps; to tol = first step with f − f* ≤ {tol:g} × (f(x0) − f*)",
-        "",
-        "  ".join(head),
-    ]
-    for r in runs:
-        loss = r.column("loss")
-        cells = [fmt(float(loss[m])) if m < len(loss) else "—" for m in marks]
-        hit = _to_tol(r, tol)
-        row = [r.label.ljust(label_w), *(c.rjust(10) for c in cells)]
-        row += [(f"{hit:,}" if hit is not None else "—").rjust(8), r.status.text()]
-        lines.append("  ".join(row))
-    lines += ["", *top_table(runs, field, k)]
-    return "\n".join(lines) + "\n"
-
-
-def top_table(runs: Sequence[HighDimRun], field: str, k: int) -> list[str]:
-    """Rank by rank, each optimizer's coordinate and signed value at its last step."""
-    tops = [last_top(r, field, k) for r in runs]
-    columns: list[list[str]] = []
-    notes = []
-    for r, top in zip(runs, tops, strict=True):
-        if isinstance(top, str):
-            columns.append([])
-            notes.append(f"{r.label}: {top}")
-        else:
-            pairs = zip(top.indices.tolist(), top.signed.tolist(), strict=True)
-            columns.append([f"#{i} {fmt(v)}" for i, v in pairs])
-    width = max([len(r.label) for r in runs] + [len(c) for col in columns for c in col])
-    rows = max((len(c) for c in columns), default=0)
-    label = FIELDS[field]
-    # Adam divides by √v̂ and Adamax by u: say so where the quantity has another name.
-    other = [
-        f"{r.label}: {t.label}"
-        for r, t in zip(runs, tops, strict=True)
-        if isinstance(t, TopK) and t.label != label
-    ]
-    if other:
-        label += f" ({', '.join(other)})"
-    lines = [f"top {k} by {label} at the last step (coordinate and signed value)"]
-    lines.append("  ".join(["rank", *(r.label.ljust(width) for r in runs)]).rstrip())
-    for i in range(rows):
-        cells = [(col[i] if i < len(col) else "—").ljust(width) for col in columns]
-        lines.append("  ".join([f"{i + 1:>4}", *cells]).rstrip())
-    return lines + notes
-
-
-# -- csv and json --------------------------------------------------------------------------
-def runs_csv(runs: Sequence[HighDimRun]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    header = ["step"]
-    for r in runs:
-        header += [f"{r.label} loss", f"{r.label} grad_norm"]
-    writer.writerow(header)
-    columns = [(r.column("loss"), r.column("exact_grad_norm")) for r in runs]
-    for t in range(max(len(r) for r in runs)):
-        row = [str(t)]
-        for loss, gnorm in columns:
-            row += [_cell(loss[t]), _cell(gnorm[t])] if t < len(loss) else ["", ""]
-        writer.writerow(row)
-    return out.getvalue()
-
-
-def _cell(value: float) -> str:
-    x = float(value)
-    return repr(x) if math.isfinite(x) else ("nan" if math.isnan(x) else str(x))
-
-
-def _json_number(value: float) -> float | None:
-    x = float(value)
-    return x if math.isfinite(x) else None
-
-
-def runs_document(
-    problem: Problem, runs: Sequence[HighDimRun], steps: int, tol: float, field: str, k: int
-) -> dict[str, object]:
-    optimizers = []
-    for r in runs:
-        top = last_top(r, field, k)
-        top_doc: dict[str, object]
-        if isinstance(top, str):
-            top_doc = {"field": field, "error": top}
-        else:
-            top_doc = {
-                "field": field,
-                "label": top.label,
-                "step": len(r) - 1,
-                "indices": [int(i) for i in top.indices],
-                "values": [_json_number(v) for v in top.values],
-                "signed": [_json_number(v) for v in top.signed],
-            }
-        status = r.status
-        optimizers.append(
-            {
-                "label": r.label,
-                "optimizer": r.setup.optimizer.name,
-                "hyperparameters": dict(r.setup.hyperparameters),
-                "status": {"kind": status.kind, "step": status.step, "reason": status.reason},
-                "steps_to_tolerance": _to_tol(r, tol),
-                "loss": [_json_number(v) for v in r.column("loss")],
-                "grad_norm": [_json_number(v) for v in r.column("exact_grad_norm")],
-                "top_k": top_doc,
-            }
-        )
-    described = problem.describe()
-    return {
-        "problem": {**described, "spec": problem_spec(problem)},
-        "steps": steps,
-        "tolerance": tol,
-        "optimizers": optimizers,
-    }
-
-
-def basis_output(report: BasisReport, problem: Problem, form: str) -> str:
-    """The report as a table, CSV rows or a JSON document."""
-    if form == "json":
-        doc = {
-            "problem": problem_spec(problem),
-            "tolerance": report.rel_tol,
-            "max_steps": report.max_steps,
-            "columns": list(report.columns),
-            "rows": [
-                {"label": r.label, "steps": dict(zip(report.columns, r.counts, strict=True))}
-                for r in report.rows
-            ],
-            "reason": report.reason,
-            "finding": report.finding,
-        }
-        return json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"
-    if form == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["optimizer", *report.columns])
-        for r in report.rows:
-            writer.writerow([r.label, *("" if c is None else str(c) for c in r.counts)])
-        return out.getvalue()
-    label_w = max(len("optimizer"), *(len(r.label) for r in report.rows))
-    widths = [
-        max(len(name), *(len(report.count_text(r.counts[j])) for r in report.rows))
-        for j, name in enumerate(report.columns)
-    ]
-    lines = [
-        problem_summary(problem),
-        f"steps until f − f* ≤ {report.rel_tol:g} × (f(x0) − f*), at most {report.max_steps:,}",
-        "",
-        "  ".join(
-            [
-                "optimizer".ljust(label_w),
-                *(n.rjust(w) for n, w in zip(report.columns, widths, strict=True)),
-            ]
-        ),
-    ]
-    for r in report.rows:
-        cells = [report.count_text(c).rjust(w) for c, w in zip(r.counts, widths, strict=True)]
-        lines.append("  ".join([r.label.ljust(label_w), *cells]))
-    lines += ["", report.reason, report.finding]
-    return "\n".join(lines) + "\n"
+    app = HighDimApp()
+    app.run()
+    return app.return_code or 0

@@ -28,6 +28,7 @@ def list_lines(what: str) -> list[str]:
     return [
         f"{name:<{width}}  {kind.summary}"
         + (f" [{', '.join(p.name for p in kind.schema)}]" if kind.schema else "")
+        + (f"; {kind.note}" if kind.note else "")
         for name, kind in KINDS.items()
     ]
 

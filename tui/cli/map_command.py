@@ -8,28 +8,44 @@ cell (CSV) or the whole grid as data (JSON).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
-import math
 import re
 import sys
-import time
-from typing import Any, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.maps.compute import METRICS, ConvergenceMap, Window, check_metric, compute_map
-from optiscope.core.maps.diff import MapDifference, difference
-from optiscope.core.maps.export import difference_document, map_csv, map_document
-from optiscope.core.trajectory import DEFAULT_GTOL
+from optiscope.core.params import Param, parse_number
 
+from .options import number_type
+from .output import write_output
+from .progress import ProgressBar
 from .run_command import add_setup_options, setup_from_args
 
-#: Cells per side: 400x400 starts x 500 Adam steps take a few seconds here.
+if TYPE_CHECKING:
+    from optiscope.core.maps.compute import ConvergenceMap, Window
+    from optiscope.core.maps.diff import MapDifference
+
+#: Cells per side.
 MAX_SIDE = 400
+#: Grid cells x steps x optimizers: 400x400 starts x 500 Adam steps on Rosenbrock (8e7)
+#: take 5-9 s here, so a map never runs much past 10 s.
+MAX_MAP_WORK = 100_000_000
 DEFAULT_GRID = "60x30"
-#: The progress line appears once a map has taken this long (seconds).
-PROGRESS_AFTER = 1.0
+#: The metrics ``core.maps.compute.METRICS`` defines (kept here so parsing needs no NumPy;
+#: a test checks the two agree).
+METRIC_NAMES = ("minimum", "steps", "loss")
+#: ``core.trajectory.DEFAULT_GTOL``, for the same reason (checked by the same test).
+DEFAULT_GTOL = 1e-6
+#: The rule of ``core.maps.minima`` in words (its numbers are checked by a test).
+REACH_RULE = (
+    "A start reaches a minimum only if it stays there: every point of the last 10% of the "
+    "steps (at least 1, at most 100 updates) lies within 1% of the domain's longer side of "
+    'it; otherwise the map says "no minimum reached" (an orbit that only passes near a '
+    "minimum, or an RMSprop burst, does not count)."
+)
+GTOL = Param(
+    "gtol", DEFAULT_GTOL, "converged once the gradient norm is at most G", low=0.0, low_open=True
+)
 
 
 def add_map_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -39,7 +55,8 @@ def add_map_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         description=(
             "Run an optimizer from the centre of every cell of a grid over the surface and "
             "show, per start, the minimum reached, the steps to converge or the final loss. "
-            "Give --optimizer twice to compare two optimizers (positive = A better)."
+            "Give --optimizer twice to compare two optimizers (positive = A better). "
+            f"{REACH_RULE}"
         ),
     )
     add_setup_options(parser)
@@ -51,7 +68,7 @@ def add_map_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--metric",
-        choices=METRICS,
+        choices=METRIC_NAMES,
         default="minimum",
         help="minimum reached, steps until ‖∇f‖ ≤ gtol, or final loss (default minimum)",
     )
@@ -62,7 +79,7 @@ def add_map_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--gtol",
-        type=float,
+        type=number_type(GTOL),
         default=DEFAULT_GTOL,
         metavar="G",
         help=f"converged once the gradient norm is at most G (default {DEFAULT_GTOL:g})",
@@ -76,7 +93,7 @@ def add_map_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def parse_grid(text: str) -> tuple[int, int]:
     """``"120x60"`` -> (120, 60), each side in 1..MAX_SIDE."""
-    found = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    found = re.fullmatch(r"\s*([0-9]{1,9})\s*[xX×]\s*([0-9]{1,9})\s*", text)
     if found is None:
         raise OptiscopeError(f"cannot read grid {text!r}: give NXxNY, e.g. {DEFAULT_GRID}")
     nx, ny = int(found.group(1)), int(found.group(2))
@@ -90,49 +107,20 @@ def parse_grid(text: str) -> tuple[int, int]:
 def parse_window(text: str) -> Window:
     """``"-2,2,-1,3"`` -> ((-2, 2), (-1, 3)), finite with low < high."""
     parts = [p for p in text.replace(" ", ",").split(",") if p]
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        values = []
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+    if len(parts) != 4:
         raise OptiscopeError(
             f"cannot read window {text!r}: give four finite numbers XLO,XHI,YLO,YHI"
         )
-    x0, x1, y0, y1 = values
+    x0, x1, y0, y1 = (float(parse_number(p, f"window {text!r}")) for p in parts)
     if not (x0 < x1 and y0 < y1):
         raise OptiscopeError(f"window {text!r} needs XLO < XHI and YLO < YHI")
     return (x0, x1), (y0, y1)
 
 
-class ProgressLine:
-    """A percentage on stderr, shown only on a terminal and once a run takes a while."""
-
-    def __init__(self, stream: TextIO, parts: int = 1) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self.parts = parts
-        self.part = 0
-        self.started = time.monotonic()
-        self.last = 0.0
-        self.shown = False
-
-    def __call__(self, fraction: float) -> None:
-        now = time.monotonic()
-        if not self.enabled or now - self.started < PROGRESS_AFTER or now - self.last < 0.1:
-            return
-        self.last = now
-        done = (self.part + fraction) / self.parts
-        self.stream.write(f"\roptiscope map: {100 * done:3.0f}%  {now - self.started:.1f} s ")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
 def map_command(args: argparse.Namespace) -> int:
+    from optiscope.core.maps.compute import check_metric, compute_map
+    from optiscope.core.maps.diff import difference
+
     if args.start is not None:
         raise OptiscopeError("map starts from every cell of its grid: use --window, not --start")
     if args.optimizer is not None and len(args.optimizer) > 2:
@@ -142,50 +130,66 @@ def map_command(args: argparse.Namespace) -> int:
     # One setup, checked as run checks it; its start is unused: every cell is a start.
     comparison = setup_from_args(args, default_optimizers=("gd",)).build()
     surface, setups = comparison.surface, comparison.setups
-    if not (math.isfinite(args.gtol) and args.gtol > 0):
-        raise OptiscopeError(f"gtol must be a positive number; got {args.gtol:g}")
     grid = parse_grid(args.grid)
+    check_work(grid, comparison.steps, len(setups))
     window = None if args.window is None else parse_window(args.window)
     metric = check_metric(args.metric)
     noise, schedule = comparison.noise, comparison.schedule
 
-    progress = ProgressLine(sys.stderr, len(setups))
     maps: list[ConvergenceMap] = []
-    try:
+    with ProgressBar("optiscope map") as bar:
         for part, setup in enumerate(setups):
-            progress.part = part
             maps.append(
                 compute_map(
                     surface,
                     setup,
                     grid,
-                    args.steps,
+                    comparison.steps,
                     window,
                     gtol=args.gtol,
                     noise=noise,
                     schedule=schedule,
-                    progress=progress,
+                    progress=_share(bar, part, len(setups)),
                 )
             )
-    finally:
-        progress.close()
 
     shown: ConvergenceMap | MapDifference = (
         maps[0] if len(maps) == 1 else difference(maps[0], maps[1], metric)
     )
     text = render(args.format, shown, metric, colour=not args.out and sys.stdout.isatty())
-    if args.out:
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.out)
     return 0
+
+
+def _share(bar: ProgressBar, part: int, parts: int) -> Callable[[float], None]:
+    """Progress of one map of ``parts`` as progress of the whole command."""
+    return lambda fraction: bar((part + fraction) / parts)
+
+
+def check_work(grid: tuple[int, int], steps: int, optimizers: int) -> None:
+    """Refuse a map that would run far past ~10 s, naming the most steps this grid allows."""
+    cells = grid[0] * grid[1]
+    if cells * max(steps, 1) * optimizers > MAX_MAP_WORK:
+        most = MAX_MAP_WORK // (cells * optimizers)
+        raise OptiscopeError(
+            f"a {grid[0]}x{grid[1]} map of {steps:,} steps is too much work: grid cells x "
+            f"steps x optimizers is at most {MAX_MAP_WORK:,} (about 10 s); at most "
+            f"{most:,} steps for this grid"
+        )
 
 
 def render(
     fmt: str, shown: ConvergenceMap | MapDifference, metric: str, colour: bool = False
 ) -> str:
     """The text to write; ``colour`` only for a terminal (a file gets plain glyphs)."""
+    import csv
+    import io
+    import json
+
+    from optiscope.core.maps.compute import check_metric
+    from optiscope.core.maps.diff import MapDifference
+    from optiscope.core.maps.export import difference_document, map_csv, map_document
+
     metric = check_metric(metric)
     if fmt == "json":
         doc = (

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.export import csv_text, json_text
-from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, Comparison, Setup
+from optiscope.core.noise import SEED, SIGMA
+from optiscope.core.params import Param
+from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, MAX_STEPS, STEPS, Comparison, Setup
 from optiscope.core.specs import parse_start
 from optiscope.core.surfaces import Surface
 from optiscope.core.surfaces.formula import FormulaSurface, surface_from_text
 from optiscope.core.trajectory import Trajectory
 
+from .options import number_type
+from .output import write_output
+from .progress import ProgressBar
 from .session_options import session_from_args
+
+EVERY = Param("every", 1, "print every K-th step", 1, MAX_STEPS, kind="int")
+#: Steps x optimizers one run may compute and export: 400,000 take about 5 s to compute
+#: here and as long again to write as CSV or JSON (once the export is columnar).
+MAX_WORK = 400_000
+#: Rows a table may print: rich lays out about a thousand a second here.
+MAX_TABLE_ROWS = 10_000
 
 
 def add_setup_options(parser: argparse.ArgumentParser) -> None:
@@ -39,15 +50,27 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
         metavar="SPEC",
         help='optimizer spec, repeatable: "rmsprop(lr=0.1, beta=0.9)"',
     )
-    parser.add_argument("--steps", type=int, default=100, help="number of updates (default 100)")
+    parser.add_argument(
+        "--steps",
+        type=number_type(STEPS),
+        default=STEPS.default,
+        metavar="N",
+        help=f"number of updates, at most {MAX_STEPS:,} (default {STEPS.default})",
+    )
     parser.add_argument(
         "--noise",
-        type=float,
-        default=0.0,
+        type=number_type(SIGMA),
+        default=SIGMA.default,
         metavar="SIGMA",
-        help="std of Gaussian noise added to each gradient coordinate",
+        help="std of Gaussian noise added to each gradient coordinate (default 0)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the noise and mini-batches")
+    parser.add_argument(
+        "--seed",
+        type=number_type(SEED),
+        default=SEED.default,
+        metavar="N",
+        help=f"seed of the noise and mini-batches, 0 to 2**63-1 (default {SEED.default})",
+    )
     parser.add_argument(
         "--schedule",
         default="constant",
@@ -89,17 +112,34 @@ def resolve_setup(args: argparse.Namespace) -> Comparison:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    if args.every < 1:
-        raise OptiscopeError(f"every must be at least 1; got {args.every}")
     setup = resolve_setup(args)
-    runs = setup.run()
-    text = render(args.format, setup, runs, args.every)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    check_work(len(setup.setups), setup.steps, args.format, args.every)
+    with ProgressBar("optiscope run") as bar:
+        runs = setup.run(progress=bar)
+    write_output(render(args.format, setup, runs, args.every), args.out)
     return 0
+
+
+def check_work(optimizers: int, steps: int, fmt: str, every: int) -> None:
+    """Refuse a run that would take far more than ~10 s, saying what fits instead."""
+    if optimizers * steps > MAX_WORK:
+        most = MAX_WORK // optimizers
+        raise OptiscopeError(
+            f"{optimizers} optimizers x {steps:,} steps is too much for one run: steps x "
+            f"optimizers is at most {MAX_WORK:,} (about 10 s here); at most {most:,} steps "
+            f"with {optimizers} optimizer{'s' if optimizers != 1 else ''}"
+        )
+    rows = optimizers * (-(-steps // every) + 1)
+    if fmt == "table" and rows > MAX_TABLE_ROWS:
+        least = next(
+            k
+            for k in range(every, steps + 1)
+            if optimizers * (-(-steps // k) + 1) <= MAX_TABLE_ROWS
+        )
+        raise OptiscopeError(
+            f"a table of {rows:,} rows is too long (at most {MAX_TABLE_ROWS:,}, about 10 s to "
+            f"lay out): thin it with --every {least} or more, or use --format csv or json"
+        )
 
 
 def render(fmt: str, setup: Comparison, runs: list[Trajectory], every: int) -> str:

@@ -14,15 +14,14 @@ import csv
 import io
 import json
 import math
-import sys
 from typing import Any
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
+from optiscope.core.params import Param, parse_number
 from optiscope.core.sweep import (
     DEFAULT_POINTS,
     DEFAULT_TOL,
-    MAX_POINTS,
     METRIC_NAMES,
     Metric,
     Sweep,
@@ -31,6 +30,8 @@ from optiscope.core.sweep import (
 )
 from optiscope.core.sweep.export import status_of, sweep_document, sweep_rows
 
+from .options import number_type
+from .output import write_output
 from .run_command import add_setup_options, setup_from_args
 
 #: Sparkline marks, lowest value first; "·" never reached, "×" diverged.
@@ -58,7 +59,7 @@ def add_sweep_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--tol",
-        type=float,
+        type=number_type(TOL),
         default=DEFAULT_TOL,
         metavar="T",
         help=f"steps: f − f* must stay ≤ T·(f(x₀) − f*), T in (0, 1) (default {DEFAULT_TOL:g})",
@@ -71,10 +72,10 @@ def add_sweep_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--points",
-        type=int,
+        type=number_type(POINTS),
         default=DEFAULT_POINTS,
         metavar="K",
-        help=f"learning rates per optimizer, 2 to {MAX_POINTS} (default {DEFAULT_POINTS})",
+        help=f"learning rates per optimizer, 2 to {CLI_MAX_POINTS} (default {DEFAULT_POINTS})",
     )
     parser.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
@@ -83,29 +84,37 @@ def add_sweep_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(handler=sweep_command)
 
 
+#: The CLI's number rules for its own options (see core.params: one check everywhere).
+TOL = Param("tol", DEFAULT_TOL, "tolerance of the steps metric", 0.0, 1.0, True, True)
+CLI_MAX_POINTS = 200
+POINTS = Param("points", DEFAULT_POINTS, "learning rates per optimizer", 2, CLI_MAX_POINTS,
+               kind="int")  # fmt: skip
+#: points x steps x optimizers: about 10 s of batched updates here.
+MAX_WORK = 20_000_000
+
+
 def parse_lr_range(text: str) -> tuple[float, float]:
     """``"0.001,1"`` -> (0.001, 1.0); the sweep checks it is finite, positive and LO < HI."""
     parts = [p for p in text.replace(" ", ",").split(",") if p]
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        values = []
-    if len(values) != 2:
+    if len(parts) != 2:
         raise OptiscopeError(f"cannot read lr range {text!r}: give LO,HI, e.g. 0.001,1")
-    return values[0], values[1]
+    low, high = (parse_number(part, "lr range") for part in parts)
+    return low, high
 
 
 def sweep_command(args: argparse.Namespace) -> int:
     lr_range = None if args.lr_range is None else parse_lr_range(args.lr_range)
-    metric = Metric(args.metric, args.tol)
+    metric = Metric(args.metric, float(args.tol))
     setup = setup_from_args(args)
-    result = sweep(setup, metric, lr_range, args.points)
-    text = render(args.format, result)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    work = int(args.points) * setup.steps * len(setup.optimizers)
+    if work > MAX_WORK:
+        raise OptiscopeError(
+            f"{args.points} learning rates x {setup.steps:,} steps x {len(setup.optimizers)} "
+            f"optimizer(s) is too much for one sweep: at most {MAX_WORK:,} (about 10 s here); "
+            "ask for fewer points or steps"
+        )
+    result = sweep(setup, metric, lr_range, int(args.points))
+    write_output(render(args.format, result), args.out)
     return 0
 
 

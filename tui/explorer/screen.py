@@ -22,7 +22,7 @@ from textual.widgets import Footer, Static
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
-from optiscope.core.session.setup import Session, View
+from optiscope.core.session.setup import View
 from optiscope.core.surfaces.formula import FormulaSurface
 
 from ..bindings import COMMANDS, Command, bindings
@@ -36,13 +36,13 @@ from ..widgets.loss_plot import LossPlot
 from ..widgets.plot_canvas import ContourPlot, PlotSeries
 from ..widgets.status_line import StatusLine
 from ..widgets.step_table import StepTable
-from . import files, sessions
 from .edits import apply_edit
 from .messages import Edit, FocusRun, OpenFormula
 from .snapshot import RunShown, Shown
 
 if TYPE_CHECKING:
     from optiscope.core.lessons.lesson import Lesson
+    from optiscope.core.session.setup import Session
 
     from ..widgets.map_plot import MapPlot
 
@@ -633,7 +633,9 @@ class ExplorerScreen(SteppingScreen):
                 self.notify(f"lesson {view.lesson!r} is not known here", severity="warning")
 
     def current_session(self) -> Session:
-        return sessions.session_of(self.model, self.current_view())
+        from .sessions import session_of
+
+        return session_of(self.model, self.current_view())
 
     def apply_session(self, session: Session) -> None:
         """Replace the whole setup and view; the model is built first, so a failure changes
@@ -650,9 +652,13 @@ class ExplorerScreen(SteppingScreen):
         self.apply_view(session.view)
 
     async def action_session(self) -> None:
-        await sessions.open_dialog(self)
+        from .sessions import open_dialog
+
+        await open_dialog(self)
 
     def action_export(self) -> None:
+        from . import files
+
         try:
             paths = files.export_runs(self.model, self.folder)
             if self.served and self.app.is_web:
@@ -665,7 +671,9 @@ class ExplorerScreen(SteppingScreen):
     def action_screenshot(self) -> None:
         """P: an SVG of the screen, always in the export folder (served: no caller may pick
         a server path)."""
-        name = files.stamped(self.folder, "screen", ".svg").name
+        from .files import stamped
+
+        name = stamped(self.folder, "screen", ".svg").name
         try:
             path = self.app.save_screenshot(filename=name, path=str(self.folder))
             if self.served and self.app.is_web:

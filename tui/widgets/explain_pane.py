@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from optiscope.core.step_explain import explain_step
-
 from ..explorer.snapshot import Shown
 
 
 def explain_text(shown: Shown) -> Text:
+    # Imported when the pane is first opened: it is not part of the first frame.
+    from optiscope.core.step_explain import explain_step
+
     run = shown.focused_run
     t = run.index
     explanation = explain_step(run.trajectory, t)

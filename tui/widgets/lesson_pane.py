@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -10,7 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from optiscope.core.lessons.lesson import Finding, Lesson
+if TYPE_CHECKING:
+    from optiscope.core.lessons.lesson import Finding, Lesson
 
 #: Figures wrap under their own text, not under the pane's left edge.
 FIGURE_INDENT = 2
