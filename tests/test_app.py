@@ -575,3 +575,21 @@ async def test_keys_never_reach_a_control_the_lesson_has_hidden(tmp_path: Path) 
         assert app.is_running
         assert app.explorer.model.cursor == 2
         assert not select.expanded
+
+
+@pytest.mark.parametrize("row_id", ["start-x", "noise", "seed", "hp-lr"])
+@pytest.mark.parametrize("text", ["１", "inf", "1e400", "nan", "0x10", "1_0"])
+async def test_a_number_no_box_accepts_is_refused_inline_and_nothing_changes(
+    tmp_path: Path, row_id: str, text: str
+) -> None:
+    """The explorer's boxes check numbers as the command line does (core's Param rules):
+    a fullwidth digit, inf, 1e400 or NaN is one inline line, never applied."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        before = app.explorer.model.setup()
+        row = app.query_one(f"#{row_id}", FieldRow)
+        await commit(pilot, row, text)
+        assert row.error, f"{text!r} in {row_id} was accepted"
+        assert app.explorer.model.setup() == before

@@ -10,9 +10,10 @@ extends the runs at a time (``Trajectory`` allows one writer and any number of r
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from textual.screen import Screen
@@ -26,6 +27,10 @@ SYNC_RECORDS = 1_024
 CHUNK = 64
 #: Progress reports at most this often (seconds).
 REPORT_EVERY = 0.1
+#: While a worker computes, threads take turns this often (s): Python's default, 5 ms,
+#: would make the UI thread wait up to 5 ms for the lock each time it lets go of it (every
+#: event-loop turn), tens of ms per key.
+SWITCH_INTERVAL = 0.0005
 
 
 class RunComputer:
@@ -86,6 +91,10 @@ class RunComputer:
         self.progress = None
 
     def _extend(self, entries: list[Entry], records: int, missing: int) -> None:
+        with _prompt_switching():
+            self._extend_runs(entries, records, missing)
+
+    def _extend_runs(self, entries: list[Entry], records: int, missing: int) -> None:
         worker = get_current_worker()
         done = 0
         reported = time.perf_counter()
@@ -128,3 +137,30 @@ class RunComputer:
             self._target = None
             self.progress = None
             self.on_done()
+
+
+class _PromptSwitching:
+    """A short switch interval while any compute worker runs; the one before after the last."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved = sys.getswitchinterval()
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._users == 0:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(SWITCH_INTERVAL)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    sys.setswitchinterval(self._saved)
+
+
+_prompt_switching = _PromptSwitching()

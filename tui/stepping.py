@@ -54,10 +54,14 @@ class SteppingScreen(Screen[None]):
 
     # -- computing --------------------------------------------------------------------------
     def keep_up(self, quick: bool = True) -> None:
-        """Make the runs reach the cursor (and a little past it, in the background)."""
+        """Make the runs reach the cursor, and keep them ahead of it: running low, they are
+        topped up in the background, well ahead (one worker per AHEAD steps, not per key)."""
         model = self.comparison
-        if self.computer.want(model, model.records_wanted(), quick=quick):
-            self.computer.want(model, model.records_wanted(AHEAD), quick=False)
+        if not self.computer.want(model, model.records_wanted(), quick=quick):
+            self.show_cursor()  # "computing…" from now on
+            return
+        if model.computed_step - model.cursor < AHEAD:
+            self.computer.want(model, model.records_wanted(2 * AHEAD), quick=False)
 
     def _computing(self) -> None:
         self.show_cursor()

@@ -78,7 +78,7 @@ COMMAND_HELP = {
 }
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None, full: bool = True) -> argparse.ArgumentParser:
     """The parser of every command, or, given the ``command`` that will run (named first on
     the command line), that command's in full and one-line stubs for the rest: building
     every option of every command costs more than a short run takes."""
@@ -110,7 +110,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for name, add in _COMMANDS.items():
-        if command is None or name == command:
+        if name == command or (command is None and full):
             add(sub)
         else:
             sub.add_parser(name, help=COMMAND_HELP[name])
@@ -244,7 +244,11 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser(raw[0] if raw and raw[0] in COMMAND_HELP else None)
+        command = raw[0] if raw and raw[0] in COMMAND_HELP else None
+        # Completion and the manual page describe every command; opening the explorer
+        # needs none of them (their modules would be a tenth of its start-up).
+        full = any(arg.startswith("--print-") for arg in raw)
+        parser = build_parser(command, full=full)
         args = parser.parse_args(join_signed_values(raw))
         return dispatch(parser, args)
     except (UsageError, OptiscopeError) as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from optiscope.core.errors import OptiscopeError
-from optiscope.core.export import csv_text, json_text
 from optiscope.core.noise import SEED, SIGMA
 from optiscope.core.params import Param
 from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, MAX_STEPS, STEPS, Comparison, Setup
@@ -144,6 +143,8 @@ def check_work(optimizers: int, steps: int, fmt: str, every: int) -> None:
 
 def render(fmt: str, setup: Comparison, runs: list[Trajectory], every: int) -> str:
     """The runs as JSON (every record), CSV or tables (every ``every``-th and the last)."""
+    from optiscope.core.export import csv_text, json_text
+
     if fmt == "json":
         return json_text(setup.surface, setup.start, runs, setup.noise, setup.schedule)
     if fmt == "csv":

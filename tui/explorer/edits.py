@@ -7,9 +7,10 @@ setup.
 from __future__ import annotations
 
 from optiscope.core.errors import OptiscopeError
+from optiscope.core.noise import SEED, SIGMA
+from optiscope.core.params import parse_number
 
 from ..model import ExplorerModel
-from .numbers import number, whole_number
 
 
 def apply_edit(model: ExplorerModel, field: str, value: object) -> str | None:
@@ -29,15 +30,15 @@ def _apply(model: ExplorerModel, field: str, value: object) -> None:
     elif kind == "surface-setting":
         model.set_surface_setting(name, value)
     elif kind == "start-x":
-        model.set_start((number(value, x_name), model.start[1]))
+        model.set_start((float(parse_number(value, x_name)), model.start[1]))
     elif kind == "start-y":
-        model.set_start((model.start[0], number(value, y_name)))
+        model.set_start((model.start[0], float(parse_number(value, y_name))))
     elif kind == "start-named":
         model.named_start(int(str(value)))
     elif kind == "noise-sigma":
-        model.set_noise(sigma=number(value, "σ"))
+        model.set_noise(sigma=float(SIGMA.validate(value)))
     elif kind == "noise-seed":
-        model.set_noise(seed=whole_number(value, "seed"))
+        model.set_noise(seed=int(SEED.validate(value)))
     elif kind == "schedule":
         model.set_schedule(str(value))
     elif kind == "hp":

@@ -102,6 +102,7 @@ class ExplorerScreen(SteppingScreen):
         self._shown_focus = -1
         self._reported_divergence: set[int] = set()
         self._terminal = (0, 0)
+        self._ready = False
 
     @property
     def comparison(self) -> ExplorerModel:  # type: ignore[override]
@@ -129,13 +130,19 @@ class ExplorerScreen(SteppingScreen):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._mount_controls)
-        self.keep_up()
+        self._ready = True
+        # The first frame shows the start; the runs are computed right after it.
+        self.call_after_refresh(self._after_first_frame)
         self.plot.set_surface(self.model.surface)
         self.show_all()
         if self._initial_view is not None:
             self.apply_view(self._initial_view)
         if self.lesson is not None:
             self._show_lesson(self.lesson)
+
+    def _after_first_frame(self) -> None:
+        self.keep_up()
+        self.show_cursor()
 
     async def _mount_controls(self) -> None:
         slot = self.query("#controls-slot")
@@ -249,7 +256,7 @@ class ExplorerScreen(SteppingScreen):
             cursor=model.cursor,
             step=model.shown_step,
             horizon=model.records_wanted() - 1,
-            computing=self.computer.progress if model.pending else None,
+            computing=(self.computer.progress or 0.0) if model.pending else None,
             running=self.running,
             speed=self.speed,
             noise=model.noise,
@@ -262,13 +269,13 @@ class ExplorerScreen(SteppingScreen):
         self.show_cursor()
 
     def show_cursor(self) -> None:
-        if not self.is_mounted:
-            return
+        if not self._ready:
+            return  # before on_mount: the widgets are not there yet
         shown = self.snapshot()
         run = shown.focused_run
         if shown.version != self._shown_version or shown.focused != self._shown_focus:
             self._shown_version, self._shown_focus = shown.version, shown.focused
-            self.table.set_trajectory(run.trajectory, shown.coords, run.label, shown.horizon + 1)
+            self.table.set_trajectory(run.trajectory, shown.coords, run.label)
             self.plot.set_start(shown.start)
             for pane in self.query(ControlsPane):  # none for a moment at start-up
                 pane.show(shown)
@@ -289,7 +296,9 @@ class ExplorerScreen(SteppingScreen):
                 shown.step,
                 f_min,
             )
-        self.table.notify_extended(shown.horizon + 1)
+        # Every computed record, those ahead of the cursor too: rows then arrive a chunk at
+        # a time, and a step is not a change of the table's size (a layout pass, 5 ms).
+        self.table.notify_extended()
         self.table.set_cursor(run.index)
         if self.has_class("-spark"):
             self.query_one(EffLrStrip).show(shown)
@@ -317,8 +326,9 @@ class ExplorerScreen(SteppingScreen):
         go of a lesson (its text is about the setup it opened)."""
         self.computer.cancel()
         self._detach_lesson()
-        self.keep_up()
         self.show_all()
+        # The feedback first (the start marker, the new value, "computing…"), then the work.
+        self.call_after_refresh(self._after_first_frame)
 
     def on_edit(self, edit: Edit) -> None:
         edit.stop()

@@ -49,6 +49,10 @@ class LayeredPlot(Widget):
         self._paint_size: Size | None = None
         #: Counters for tests and benchmarks: frames built, rows composed, last rows refreshed.
         self.frames_built = 0
+        #: The very first paint shows an empty plot and asks for the next: the rest of the
+        #: screen (the step table, the status) then appears without waiting for plotext,
+        #: whose first frame costs its import and ~25 ms.
+        self._first_paint_waits = True
         self.rows_composed = 0
         self.last_dirty_rows: frozenset[int] = frozenset()
 
@@ -118,6 +122,11 @@ class LayeredPlot(Widget):
 
     # -- Line API ---------------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self._first_paint_waits:
+            self._first_paint_waits = False
+            self.call_after_refresh(self.refresh)
+            blank = message_strip("", crop.width, self.visual_style.rich_style)
+            return [blank] * crop.height
         # One size lookup per paint rather than one per line (it walks the DOM).
         self._paint_size = self.size
         try:

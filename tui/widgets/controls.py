@@ -19,12 +19,12 @@ from textual.widgets.option_list import Option
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
-from optiscope.core.params import Param
+from optiscope.core.noise import SEED, SIGMA
+from optiscope.core.params import Param, parse_number
 from optiscope.core.schedules import parse_schedule
 from optiscope.core.surfaces import SURFACES
 
 from ..explorer.messages import Edit, FocusRun, OpenFormula
-from ..explorer.numbers import number
 from ..explorer.snapshot import Shown
 from .field_row import Check, FieldRow
 from .flag_box import FlagBox
@@ -56,7 +56,7 @@ def refusal(check: object) -> Check:
 
 
 def _number_check(label: str) -> Check:
-    return refusal(lambda text: number(text, label))
+    return refusal(lambda text: parse_number(text, label))
 
 
 def _param_check(param: Param, owner: str) -> Check:
@@ -86,6 +86,10 @@ class ControlsPane(VerticalScroll):
         self._form_key: tuple[object, ...] = ()
         self._surface_key: tuple[object, ...] = ()
         self._shown_surfaces: list[tuple[Text, str]] = []
+        #: What the start list and the runs list show now: rebuilt only when it changes
+        #: (rebuilding a list is a layout pass, tens of ms: not on every edit).
+        self._shown_starts: tuple[list[tuple[str, str]], str] | None = None
+        self._shown_runs: list[Text] | None = None
         self._form_rebuilds = 0
         self._form_ready = asyncio.Event()
         self._form_ready.set()
@@ -123,12 +127,12 @@ class ControlsPane(VerticalScroll):
             "σ",
             value_text(shown.noise.sigma),
             "noise-sigma",
-            _number_check("σ"),
+            _param_check(SIGMA, ""),
             id="noise",
             tooltip="std of Gaussian noise added to each gradient coordinate",
         )
         yield FieldRow(
-            "seed", str(shown.noise.seed), "noise-seed", _number_check("seed"), id="seed"
+            "seed", str(shown.noise.seed), "noise-seed", _param_check(SEED, ""), id="seed"
         )
         yield Label("Schedule", classes="section")
         yield FieldRow(
@@ -190,9 +194,12 @@ class ControlsPane(VerticalScroll):
     def _show_start(self) -> None:
         shown = self.shown
         select = self.query_one("#start-select", Select)
-        with select.prevent(Select.Changed):
-            select.set_options(self._start_options())
-            select.value = self._start_value()
+        starts = (self._start_options(), self._start_value())
+        if starts != self._shown_starts:
+            self._shown_starts = starts
+            with select.prevent(Select.Changed):
+                select.set_options(starts[0])
+                select.value = starts[1]
         x_row = self.query_one("#start-x", FieldRow)
         y_row = self.query_one("#start-y", FieldRow)
         x_row.set_label(shown.coords[0])
@@ -202,14 +209,19 @@ class ControlsPane(VerticalScroll):
 
     def _show_runs(self) -> None:
         runs = self.query_one("#runs", OptionList)
-        runs.clear_options()
-        for i, run in enumerate(self.shown.runs):
-            prompt = Text.assemble(
+        prompts = [
+            Text.assemble(
                 (f"{run.marker} ", run.color),
                 (run.label, "bold" if i == self.shown.focused else ""),
             )
-            runs.add_option(Option(prompt, id=f"run-{i}"))
-        runs.highlighted = self.shown.focused
+            for i, run in enumerate(self.shown.runs)
+        ]
+        if prompts != self._shown_runs:
+            self._shown_runs = prompts
+            runs.clear_options()
+            runs.add_options([Option(p, id=f"run-{i}") for i, p in enumerate(prompts)])
+        if runs.highlighted != self.shown.focused:
+            runs.highlighted = self.shown.focused
 
     def _show_form(self) -> None:
         run = self.shown.focused_run
