@@ -56,7 +56,7 @@ class LessonScreen(OnceModal[str | None]):
 
     def on_mount(self) -> None:
         # Now, not on the next idle: the letter typed right after L picks the lesson.
-        self.set_focus(self.query_one(OptionList))
+        self.focus_now("OptionList")
 
     def on_key(self, event: events.Key) -> None:
         if event.character in LESSON_KEYS:
