@@ -30,10 +30,11 @@ KEYS = BOUND + EXTRA
 SIZES = [(120, 40), (80, 24), (100, 30), (60, 18), (44, 14)]
 #: Sizes the terminal is resized to between bursts (the last one is too small on purpose).
 RESIZES = [(120, 40), (80, 24), (99, 40), (200, 60), (40, 12)]
-PER_SIZE = 420  # 2,100 keys in all
-BURST = 6
-#: A burst of keys must be handled within this (a freeze of seconds went unnoticed before).
-BURST_SECONDS = 1.0
+PER_SIZE = 420  # 2,100 keys in all, in bursts of BURST
+BURST = 4
+#: A burst must be handled within this: no key may freeze the screen for a second (a
+#: 3-second freeze once went unnoticed); the slack is for a loaded machine.
+BURST_SECONDS = 1.5
 
 
 async def test_keys_sent_this_way_reach_the_bindings(tmp_path) -> None:  # type: ignore[no-untyped-def]
