@@ -49,3 +49,56 @@ async def test_a_laid_out_list_still_pages_as_textual_pages_it() -> None:
         options.highlighted = 0
         await pilot.press("pagedown")
         assert options.highlighted == 2
+
+
+async def test_watchers_of_removed_widgets_are_dropped_when_a_new_one_watches() -> None:
+    from textual.widgets import Label
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("host", id="host")
+
+    app = Host()
+    async with app.run_test() as pilot:
+        host = app.query_one("#host")
+        for _ in range(5):
+            child = Label("watcher")
+            await app.screen.mount(child)
+            child.watch(host, "disabled", lambda _old, _new: None, init=False)
+            await child.remove()
+        await pilot.pause()
+        fresh = Label("fresh")
+        await app.screen.mount(fresh)
+        fresh.watch(host, "disabled", lambda _old, _new: None, init=False)
+        watchers = getattr(host, "__watchers")["disabled"]
+        assert [w for w, _ in watchers] == [fresh]  # the five removed ones are gone
+
+
+async def test_signal_subscribers_that_closed_are_dropped() -> None:
+    from textual.widgets import Input
+
+    app = ListApp()
+    async with app.run_test() as pilot:
+        for _ in range(5):
+            box = Input()
+            await app.screen.mount(box)  # an Input subscribes to the screen's signal
+            await box.remove()
+        await pilot.pause()
+        last = Input()
+        await app.screen.mount(last)
+        await pilot.pause()
+        subscribers = list(app.screen.text_selection_started_signal._subscriptions)
+        assert all(not (s._closed or s._closing) for s in subscribers)
+        assert last in subscribers
+
+
+def test_the_inner_and_outer_styles_no_longer_keep_the_styles_cache() -> None:
+    from textual._styles_cache import StylesCache
+    from textual.color import Color
+
+    base, back = Color(10, 20, 30), Color(40, 50, 60)
+    cache = StylesCache()
+    assert cache.get_inner_outer(base, back) == textual_fixes._original_inner_outer(
+        None, base, back
+    )
+    assert StylesCache.get_inner_outer is textual_fixes._get_inner_outer
