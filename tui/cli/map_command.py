@@ -243,7 +243,10 @@ def over_command(args: argparse.Namespace) -> int:
             raise OptiscopeError(
                 f"the map varies {name}: leave it out of {setup.label} (use {option})"
             )
-    nx, ny = parse_grid(args.grid or (DEFAULT_OVER_GRID if with_beta else DEFAULT_LR_GRID + "x1"))
+    grid_text = args.grid or (DEFAULT_OVER_GRID if with_beta else DEFAULT_LR_GRID)
+    if not with_beta and re.fullmatch(r"\s*[0-9]+\s*", grid_text):
+        grid_text += "x1"  # --over lr: one row, so --grid W is enough
+    nx, ny = parse_grid(grid_text)
     if not with_beta and ny != 1:
         raise OptiscopeError(f"--over lr has one row: give --grid {nx} (or {nx}x1)")
     if nx < 2 or (with_beta and ny < 2):
