@@ -122,9 +122,13 @@ def render_over_map(hmap: HyperMap, metric: OverMetric, in_colour: bool) -> str:
             f"{hmap.y.name} up ({fmt(hmap.y.values[0])} … {fmt(hmap.y.values[-1])})"
         )
     console.print(Text(classes.title, "bold"))
-    y_labels = ("", "") if hmap.y is None else (fmt(hmap.y.values[0]), fmt(hmap.y.values[-1]))
     x_labels = (fmt(hmap.x.values[0]), fmt(hmap.x.values[-1]))
-    for row in grid_lines(classes, x_labels, y_labels):
+    if hmap.y is None and metric != "class":
+        rows = curve_lines(classes, x_labels)
+    else:
+        y_labels = ("", "") if hmap.y is None else (fmt(hmap.y.values[0]), fmt(hmap.y.values[-1]))
+        rows = grid_lines(classes, x_labels, y_labels)
+    for row in rows:
         console.print(row)
     console.print(legend(classes))
     if hmap.boundary is not None:
@@ -179,6 +183,31 @@ def grid_lines(
     lines.append(Text(" " * gutter + " └" + "─" * nx))
     left, right = x_labels
     pad = max(nx - len(left) - len(right), 1)
+    lines.append(Text(" " * (gutter + 2) + left + " " * pad + right))
+    return lines
+
+
+def curve_lines(classes: CellClasses, x_labels: tuple[str, str]) -> list[Text]:
+    """One row of values drawn as a curve over x: each column's glyph at the height of its
+    range (best at the bottom); a column without a value (never, diverged) on the top line."""
+    ranges = [c.kind == "range" for c in classes.classes]
+    height = sum(ranges)
+    styles = [Style(color=Color.from_rgb(*colour(c, k))) for k, c in enumerate(classes.classes)]
+    cells = [int(k) for k in classes.cells[0]]
+    bottom = classes.classes[0].label if height else ""
+    top = classes.classes[height - 1].label if height else ""
+    gutter = max(len(top), len(bottom))
+    lines = []
+    for level in range(height, -1, -1):
+        label = top if level == height - 1 else bottom if level == 0 else ""
+        text = Text(f"{label:>{gutter}} ┤" if label else " " * gutter + " │")
+        for k in cells:
+            at = k if ranges[k] else height
+            text.append(classes.classes[k].glyph if at == level else " ", styles[k])
+        lines.append(text)
+    lines.append(Text(" " * gutter + " └" + "─" * len(cells)))
+    left, right = x_labels
+    pad = max(len(cells) - len(left) - len(right), 1)
     lines.append(Text(" " * (gutter + 2) + left + " " * pad + right))
     return lines
 
