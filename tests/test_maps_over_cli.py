@@ -118,3 +118,22 @@ def test_the_clis_copies_of_core_constants_agree() -> None:
     assert map_command.OVER_METRIC_NAMES == OVER_METRICS
     assert map_command.DEFAULT_TOL == DEFAULT_TOL
     assert map_command.parse_range(map_command.DEFAULT_BETA_RANGE, "β") == DEFAULT_BETA_RANGE
+
+
+def test_a_map_over_lr_alone_is_drawn_as_a_curve_one_mark_per_learning_rate(capsys) -> None:
+    argv = ("--over", "lr", "--surface", "lecture-bowl", "--optimizer", "momentum(beta=0.5)")
+    code, out, _ = _cli(capsys, *argv, "--grid", "30", "--steps", "200", "--metric", "steps")
+    assert code == 0
+    chart = [line.split("┤" if "┤" in line else "│", 1)[1] for line in out.splitlines()
+             if ("┤" in line or "│" in line)]  # fmt: skip
+    assert all(len(row) == 30 for row in chart)
+    for column in zip(*chart, strict=True):
+        marks = [(height, glyph) for height, glyph in enumerate(column) if glyph != " "]
+        assert len(marks) == 1
+        height, glyph = marks[0]
+        # Off the chart (top line): never settled or diverged; else the bin's digit, whose
+        # height from the bottom is the digit itself (0 = fewest steps).
+        assert glyph in ".x" if height == 0 else glyph == str(len(chart) - 1 - height)
+    code, doc, _ = _cli(capsys, *argv, "--grid", "30", "--steps", "200", "--format", "json")
+    steps = [cell["steps"] for cell in json.loads(doc)["cells"][0]]
+    assert [s is None for s in steps] == [column_top in ".x" for column_top in chart[0]]
