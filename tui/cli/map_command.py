@@ -223,8 +223,6 @@ def over_command(args: argparse.Namespace) -> int:
     with_beta = args.over == "lr,beta"
     if args.window is not None:
         raise OptiscopeError("a map --over runs from one start: use --start, not --window")
-    if args.optimizer is not None and len(args.optimizer) != 1:
-        raise OptiscopeError(f"a map --over takes one --optimizer; got {len(args.optimizer)}")
     if not with_beta and args.beta_range is not None:
         raise OptiscopeError("--beta-range needs --over lr,beta")
     metric = args.metric or "class"
@@ -233,7 +231,14 @@ def over_command(args: argparse.Namespace) -> int:
             f"a map --over is coloured by {', '.join(OVER_METRIC_NAMES)}; got --metric {metric}"
         )
     comparison = setup_from_args(args, ("momentum",) if with_beta else ("gd",)).build()
+    if len(comparison.setups) != 1:
+        raise OptiscopeError(f"a map --over takes one --optimizer; got {len(comparison.setups)}")
     surface, setup = comparison.surface, comparison.setups[0]
+    if metric == "steps" and not surface.minima:
+        raise OptiscopeError(
+            f"{surface.title} has no known minimum, so f − f* and the steps metric are "
+            "undefined (use --metric loss or class)"
+        )
     given = parse_call(setup.label, "optimizer")[1]
     varied = {"lr": "--lr-range"}
     if with_beta:
