@@ -6,9 +6,8 @@ read the ratios as much as the seconds).
 
 - one at a time (baseline): what a sweep costs without the batch axis, a recorded
   Trajectory per optimizer and learning rate (240 runs), the metric read from each;
-- sweep: ``core.sweep.sweep``, each optimizer's 60 learning rates as one batch where the
-  update allows it (gd, momentum, rmsprop), Adam one learning rate at a time (its bias
-  correction divides η by 1 − β₁ᵗ before the step, see ``core/sweep/lr_batch.py``);
+- sweep: ``core.sweep.sweep``, each optimizer's 60 learning rates as one batch (the update
+  reads lr as an (N, 1) array, one per row; see ``core/sweep/lr_batch.py``);
 - and each optimizer's share of the sweep.
 
 Target (issue 13): the sweep in <= 0.5 s on this machine.

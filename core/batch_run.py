@@ -1,43 +1,41 @@
-"""Many starts stepped together, resumable chunk by chunk, under the explorer's rules.
+"""Many runs stepped together, resumable chunk by chunk, each judged as a recorded run is.
 
-``run_batch`` answers "where did each start end?" in one call. A convergence map needs
-more: progress and cancellation between chunks, and, for every start, the step at which
-the explorer would call its run converged or diverged, so that a cell of the map and
-``optiscope run --start <that cell>`` tell the same story. So record k here is what it is
-in a ``Trajectory``: the point after k updates, the same schedule and the same shared noise
-draw at step k, and
-
-- converged at the first record whose *exact* gradient norm is at most ``gtol``;
-- diverged at the first record that is non-finite (point, loss or gradient; a formula
-  surface can be undefined at a finite point) or more than ``ESCAPE_FACTOR`` plot sizes
-  away from the centre of the surface's domain.
-
-A start that diverges counts as diverged even if it passed a converged record first, as
-the explorer's status does.
+A convergence map (one row per start), a learning-rate sweep (one row per lr) and a map over
+hyperparameters (one row per (lr, β)) all need the same thing: for every row, the step at
+which the explorer would call its run converged or diverged, and the loss figures the sweep's
+metrics are made of, with progress and cancellation between chunks. Record k here is what it
+is in a ``Trajectory`` (the same loop, ``loop.Stepper``, and the same rules,
+``run_status``), so a cell of a map and ``optiscope run`` with that cell's settings tell
+the same story. Nothing per step is kept: memory is O(rows) whatever the number of steps.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 
+from .loop import Stepper
 from .noise import GradientNoise
 from .optimizers.base import State
+from .params import Value
+from .run_status import DEFAULT_GTOL, converged, diverged, plot_escape
 from .schedules import Schedule
 from .specs import OptimizerSetup
 from .surfaces import Surface
-from .trajectory import DEFAULT_GTOL, ESCAPE_FACTOR
 
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
 class BatchRun:
-    """Steps ``starts`` (shape ``(N, 2)``) in place of N recorded trajectories.
+    """Steps ``starts`` (shape ``(N, 2)``) in place of N recorded runs.
 
-    ``advance(n)`` makes n more updates; ``finish()`` checks the point reached (record
-    ``steps_done``) and sets ``loss`` there. Nothing per step is kept, so memory is O(N)
-    whatever the number of steps.
+    ``hyperparameters`` overrides the setup's, each a number or an ``(N, 1)`` array (one
+    value per row). ``f_star`` and ``tol`` switch on the sweep's ``steps`` ingredient
+    (``last_outside``). ``advance(n)`` makes n more updates; ``finish()`` checks the point
+    reached (record ``steps_done``) and sets ``loss`` there.
     """
 
     def __init__(
@@ -48,71 +46,81 @@ class BatchRun:
         gtol: float = DEFAULT_GTOL,
         noise: GradientNoise | None = None,
         schedule: Schedule | None = None,
+        *,
+        hyperparameters: Mapping[str, Value | Array] | None = None,
+        f_star: float | None = None,
+        tol: float = 0.0,
     ) -> None:
         self.surface = surface
         self.setup = setup
         self.gtol = float(gtol)
-        self.noise = noise if noise is not None and noise.active else None
-        # Mini-batches follow the seed even when no noise is added, as in a Trajectory.
-        self._seed = 0 if noise is None else noise.seed
-        self.schedule = None if schedule is None or schedule.constant else schedule
-        self.params: Array = np.array(starts, dtype=np.float64).reshape(-1, 2)
-        self._hp = dict(setup.hyperparameters)
-        self._base_lr = float(self._hp["lr"])
-        self._state: State = setup.optimizer.init(self.params, self._hp)
-        n = self.params.shape[0]
+        self.f_star, self.tol = f_star, float(tol)
+        points = np.array(starts, dtype=np.float64).reshape(-1, 2)
+        hp = {**setup.hyperparameters, **(hyperparameters or {})}
+        self._stepper = Stepper(surface, setup.optimizer, hp, points, noise, schedule)
+        self._escape = plot_escape(surface.domain)
+        n = points.shape[0]
         #: First record whose exact gradient norm is <= gtol; -1 if none (yet).
         self.converged_at: IntArray = np.full(n, -1, dtype=np.int64)
         #: First record that is non-finite or escaped; -1 if none (yet).
         self.diverged_at: IntArray = np.full(n, -1, dtype=np.int64)
-        self.steps_done = 0
-        #: The loss at the last record checked (the end point, after ``finish()``).
+        #: The loss at record 0 and at the last record checked (the end, after ``finish()``).
+        self.first_loss: Array = np.full(n, np.nan)
         self.loss: Array = np.full(n, np.nan)
-        (x0, x1), (y0, y1) = surface.domain
-        self._centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-        self._reach = ESCAPE_FACTOR * max(x1 - x0, y1 - y0)
+        #: f summed over the records checked, in step order (as a recorded run's sum).
+        self.loss_sum: Array = np.zeros(n)
+        #: Last record with f − f* above tol·(f(x₀) − f*); -1 if none (needs ``f_star``).
+        self.last_outside: IntArray = np.full(n, -1, dtype=np.int64)
+        self._band: Array = np.full(n, np.nan)
         self._finished = False
+
+    @property
+    def params(self) -> Array:
+        """The current points, record ``steps_done`` of every row."""
+        return self._stepper.points
+
+    @property
+    def steps_done(self) -> int:
+        return self._stepper.k
 
     def advance(self, n: int) -> None:
         """Check records ``steps_done .. steps_done+n-1`` and make the n updates after them."""
         if self._finished:
             raise RuntimeError("advance() after finish()")
-        surface, opt, hp = self.surface, self.setup.optimizer, self._hp
-        stochastic = surface.stochastic
-        seed = self._seed
-        p, state = self.params, self._state
-        with np.errstate(all="ignore"):
-            for k in range(self.steps_done, self.steps_done + n):
-                exact = surface.gradient(p)
-                self._check(k, p, exact)
-                g = exact
-                if stochastic:
-                    gx, gy = surface.grad_at_step(p[:, 0], p[:, 1], k, seed)
-                    g = np.stack(np.broadcast_arrays(gx, gy), axis=-1)
-                if self.noise is not None:
-                    g = g + self.noise.at(k)
-                if self.schedule is not None:
-                    hp["lr"] = self.schedule.lr(self._base_lr, k)
-                update, state = opt.update(g, state, p, hp)
-                p = p + update
-        self.params, self._state = p, state
-        self.steps_done += n
+        self._stepper.advance(n, self._check)
 
     def finish(self) -> None:
         """Check the last record, the point reached after ``steps_done`` updates."""
         if not self._finished:
+            seen, exact = self._stepper.here()
             with np.errstate(all="ignore"):
-                self._check(self.steps_done, self.params, self.surface.gradient(self.params))
+                self._check(self.steps_done, self.params, seen, exact)
             self._finished = True
 
-    def _check(self, k: int, p: Array, exact: Array) -> None:
-        self.loss = self.surface.value(p)
-        # One comparison catches NaN and ±inf points too (they compare False).
-        ok = (np.abs(p - self._centre) <= self._reach) & np.isfinite(exact)
-        ok = ok[:, 0] & ok[:, 1] & np.isfinite(self.loss)
-        if not ok.all():
-            np.copyto(self.diverged_at, k, where=~ok & (self.diverged_at < 0))
-        # sqrt(gx² + gy²), as the explorer computes it, so a norm at the tolerance agrees.
-        hit = np.sqrt(exact[:, 0] * exact[:, 0] + exact[:, 1] * exact[:, 1]) <= self.gtol
+    def _check(
+        self,
+        k: int,
+        p: Array,
+        seen: Array,
+        exact: Array,
+        step: Array | None = None,
+        state: State = None,
+        after: Array | None = None,
+    ) -> None:
+        loss = self.surface.value(p)
+        self.loss = loss
+        bad = diverged(p, loss, seen, self._escape)
+        if bad.any():
+            np.copyto(self.diverged_at, k, where=bad & (self.diverged_at < 0))
+        hit = converged(exact, self.gtol)
         if hit.any():
             np.copyto(self.converged_at, k, where=hit & (self.converged_at < 0))
+        self.loss_sum = self.loss_sum + loss
+        if k == 0:
+            self.first_loss = loss
+        if self.f_star is None:
+            return
+        if k == 0:
+            self._band = self.tol * (loss - self.f_star)
+        outside = ~(loss - self.f_star <= self._band)
+        np.copyto(self.last_outside, k, where=outside)

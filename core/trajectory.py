@@ -14,40 +14,25 @@ tuple once and sees a consistent run; rows it can see are never written again.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from .loop import Stepper
 from .noise import GradientNoise
 from .optimizers.base import State, StateField
+from .run_status import DEFAULT_GTOL as DEFAULT_GTOL
+from .run_status import Status as Status
+from .run_status import converged, diverged, plot_escape, why_diverged
 from .schedules import Schedule
 from .specs import OptimizerSetup
 from .surfaces import Surface
 
 Array = npt.NDArray[np.float64]
-StatusKind = Literal["running", "converged", "diverged"]
-DEFAULT_GTOL = 1e-6
-#: A run has diverged once it is this many plot-widths away from the plotted region.
-ESCAPE_FACTOR = 1e3
 _CHUNK = 256
-
-
-@dataclass(frozen=True)
-class Status:
-    """Where a run stands: still running, converged (by which criterion) or diverged."""
-
-    kind: StatusKind = "running"
-    step: int | None = None
-    reason: str = ""
-
-    def text(self) -> str:
-        if self.kind == "running":
-            return "running"
-        return f"{self.kind} at step {self.step} ({self.reason})"
 
 
 @dataclass(frozen=True)
@@ -87,7 +72,10 @@ class Trajectory:
         self._n = 0
         self._cap = 0
         start_point = np.array(self.start, dtype=np.float64)
-        self._state: State = setup.optimizer.init(start_point, setup.hyperparameters)
+        self._stepper = Stepper(
+            surface, setup.optimizer, setup.hyperparameters, start_point, noise, schedule
+        )
+        self._state: State = self._stepper.state
         self.fields: tuple[StateField, ...] = tuple(
             f for f in setup.optimizer.state_fields if getattr(self._state, f.name) is not None
         )
@@ -97,13 +85,7 @@ class Trajectory:
         self._grow(_CHUNK)
         self._cols["params"][0] = start_point
         self._publish()
-        (lo_x, hi_x), (lo_y, hi_y) = surface.domain
-        reach = ESCAPE_FACTOR * max(hi_x - lo_x, hi_y - lo_y)
-        self._escape = (
-            (lo_x + hi_x) / 2,
-            (lo_y + hi_y) / 2,
-            reach,
-        )
+        self._escape = plot_escape(surface.domain)
 
     # -- reading -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -186,48 +168,34 @@ class Trajectory:
         if last + 1 > self._cap:
             self._grow(max(2 * self._cap, last + 1))
         c = self._cols
-        update = self.setup.optimizer.update
-        hp = dict(self.setup.hyperparameters)
-        base_lr = float(hp["lr"])
-        schedule = None if self.schedule.constant else self.schedule
-        grad_at = self.surface.grad_at_step
-        exact_grad = self.surface.grad if self.surface.stochastic else None
-        noise = self.noise if self.noise.active else None
-        seed = self.noise.seed
-        state = self._state
-        p = c["params"][first].copy()
         # Per step only what must happen in order; columns are filled once per chunk
         # (a Python list append is far cheaper than a NumPy row assignment).
-        points, exact, seen, steps, states, lrs = [], [], [], [], [], []
+        points, exact, seen, steps, states = [], [], [], [], []
+
+        def keep(
+            k: int, p: Array, g: Array, e: Array, step: Array, state: State, after: Array
+        ) -> None:
+            exact.append(e)
+            seen.append(g)
+            steps.append(step)
+            states.append(state)
+            points.append(after)
+
+        stepper = self._stepper
+        stepper.advance(m, keep)
         with np.errstate(all="ignore"):
-            for k in range(first, last):
-                x, y = p[0], p[1]
-                g_xy = grad_at(x, y, k, seed)
-                exact.append(g_xy if exact_grad is None else exact_grad(x, y))
-                g = np.array(g_xy)
-                if noise is not None:
-                    g = g + noise.at(k)
-                if schedule is not None:
-                    hp["lr"] = schedule.lr(base_lr, k)
-                    lrs.append(hp["lr"])
-                step, state = update(g, state, p, hp)
-                p = p + step
-                seen.append(g)
-                steps.append(step)
-                states.append(state)
-                points.append(p)
             rows = slice(first, last)
             c["params"][first + 1 : last + 1] = points
             c["exact_grad"][rows] = exact
             c["grad"][rows] = seen
             c["update"][rows] = steps
-            c["lr"][rows] = lrs if schedule is not None else base_lr
+            c["lr"][rows] = [stepper.lr_at(k) for k in range(first, last)]
             c["step"][rows] = [s.step for s in states]
             for f in self.fields:
                 c[f.name][rows] = [getattr(s, f.name) for s in states]
             c["loss"][rows] = self.surface.value(c["params"][rows])
             c["effective_lr"][rows] = np.abs(c["update"][rows]) / np.abs(c["grad"][rows])
-        self._state = state
+        self._state = stepper.state
         self._n = last
         self._check_status(first, last)
         self._publish()
@@ -245,25 +213,16 @@ class Trajectory:
         c = self._cols
         rows = slice(first, last)
         p, loss, g = c["params"][rows], c["loss"][rows], c["grad"][rows]
-        cx, cy, reach = self._escape
-        with np.errstate(invalid="ignore"):
-            finite = np.isfinite(p).all(axis=1) & np.isfinite(loss) & np.isfinite(g).all(axis=1)
-            inside = (np.abs(p[:, 0] - cx) <= reach) & (np.abs(p[:, 1] - cy) <= reach)
-        bad = np.flatnonzero(~(finite & inside))
+        bad = np.flatnonzero(diverged(p, loss, g, self._escape))
         if bad.size:
             k = int(bad[0])
-            reason = (
-                f"went over {ESCAPE_FACTOR:g}× the plot size away"
-                if finite[k]
-                else _what_overflowed(p[k], float(loss[k]), g[k], self.surface)
-            )
+            explain = getattr(self.surface, "nonfinite_reason", None)
+            reason = why_diverged(p[k], float(loss[k]), g[k], self._escape, explain)
             self._status = Status("diverged", first + k, reason)
             self._n = first + k + 1
             return
         if self._status.kind == "running":
-            exact = c["exact_grad"][rows]
-            norms = np.sqrt(np.sum(exact * exact, axis=1))
-            hits = np.flatnonzero(norms <= self.gtol)
+            hits = np.flatnonzero(converged(c["exact_grad"][rows], self.gtol))
             if hits.size:
                 self._status = Status("converged", first + int(hits[0]), f"‖∇f‖ ≤ {self.gtol:g}")
 
@@ -295,19 +254,6 @@ class Trajectory:
 
 def _copy(value: Any) -> Any:
     return value.copy() if isinstance(value, np.ndarray) else float(value)
-
-
-def _what_overflowed(p: Array, loss: float, g: Array, surface: Surface) -> str:
-    if not np.isfinite(p).all():
-        return "parameters became " + ("NaN" if np.isnan(p).any() else "infinite")
-    # A surface may know better why f or ∇f is not finite at a finite point (a formula's
-    # domain); on the built-in surfaces it can only be an overflow.
-    explain = getattr(surface, "nonfinite_reason", None)
-    if explain is not None:
-        return str(explain(p, loss, g))
-    if not math.isfinite(loss):
-        return "loss became " + ("NaN" if math.isnan(loss) else "infinite")
-    return "gradient became " + ("NaN" if np.isnan(g).any() else "infinite")
 
 
 def run(

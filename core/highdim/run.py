@@ -37,17 +37,15 @@ from ..callspec import format_call, parse_call
 from ..errors import OptiscopeError
 from ..optimizers import get_optimizer
 from ..optimizers.base import State, StateField
+from ..run_status import DEFAULT_GTOL, Status, diverged, start_escape, why_diverged
 from ..schedules import Schedule
 from ..specs import OptimizerSetup, make_setup
-from ..trajectory import DEFAULT_GTOL, Status
 from .problems import Array, ArrayLike, Problem
 
 BLOCK = 64
 CACHE_BLOCKS = 8
 PARAMS_BUDGET_BYTES = 80_000_000
 MAX_RECORDS = 100_000
-#: A run has diverged once it is this many start distances (at least 1) from its start.
-ESCAPE_FACTOR = 1e3
 #: Records computed between two progress reports (and two chances for Ctrl+C to land).
 PROGRESS_CHUNK = 512
 _SCALARS = ("loss", "lr", "grad_norm", "exact_grad_norm", "update_norm")
@@ -161,7 +159,7 @@ class HighDimRun:
         self._checkpoints: list[State] = []
         self._live: _Block | None = None
         self._cache: OrderedDict[int, _Block] = OrderedDict()
-        self._reach = ESCAPE_FACTOR * max(1.0, float(np.linalg.norm(point - _centre(problem))))
+        self._escape = start_escape(point, _centre(problem))
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -329,18 +327,10 @@ class HighDimRun:
     def _check_status(self, first: int, last: int, grads: Array) -> None:
         rows = slice(first, last)
         p, loss = self._params[rows], self._scalars["loss"][rows]
-        with np.errstate(all="ignore"):
-            finite = np.isfinite(p).all(axis=1) & np.isfinite(loss) & np.isfinite(grads).all(axis=1)
-            away = np.sqrt(np.sum((p - self.start) ** 2, axis=1))
-            inside = away <= self._reach
-        bad = np.flatnonzero(~(finite & inside))
+        bad = np.flatnonzero(diverged(p, loss, grads, self._escape))
         if bad.size:
             k = int(bad[0])
-            reason = (
-                f"went over {ESCAPE_FACTOR:g}× its start distance away"
-                if finite[k]
-                else _what_overflowed(p[k], float(loss[k]), grads[k])
-            )
+            reason = why_diverged(p[k], float(loss[k]), grads[k], self._escape)
             self.status = Status("diverged", first + k, reason)
             self._n = first + k + 1
             return
@@ -393,14 +383,6 @@ class HighDimRun:
 
 def _centre(problem: Problem) -> Array:
     return problem.p_star if problem.p_star is not None else np.zeros(problem.dim)
-
-
-def _what_overflowed(p: Array, loss: float, g: Array) -> str:
-    if not np.isfinite(p).all():
-        return "parameters became " + ("NaN" if np.isnan(p).any() else "infinite")
-    if not np.isfinite(loss):
-        return "loss became " + ("NaN" if np.isnan(loss) else "infinite")
-    return "gradient became " + ("NaN" if np.isnan(g).any() else "infinite")
 
 
 def compare(

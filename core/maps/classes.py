@@ -83,10 +83,10 @@ def classify(cmap: ConvergenceMap, metric: Metric, bins: int = DEFAULT_BINS) -> 
         values = cmap.values("steps")
         missing = CellClass(NONE_GLYPH, f"not converged in {cmap.steps} steps", "none")
         title = f"steps until ‖∇f‖ ≤ {cmap.gtol:g}"
-        return _by_range(cmap, values, bins, title, missing, _steps_labels)
+        return by_range(cmap.diverged, values, bins, title, missing, steps_labels)
     values = cmap.values("loss")
     missing = CellClass(NONE_GLYPH, "no loss", "none")
-    return _by_range(cmap, values, bins, "final loss − f_min", missing, _loss_labels)
+    return by_range(cmap.diverged, values, bins, "final loss − f_min", missing, loss_labels)
 
 
 def _by_minimum(cmap: ConvergenceMap) -> CellClasses:
@@ -109,8 +109,8 @@ def _by_minimum(cmap: ConvergenceMap) -> CellClasses:
     return CellClasses(cells, tuple(classes), "minimum reached and held")
 
 
-def _by_range(
-    cmap: ConvergenceMap,
+def by_range(
+    diverged: npt.NDArray[np.bool_],
     values: Array,
     bins: int,
     title: str,
@@ -126,11 +126,11 @@ def _by_range(
     if n:
         k = np.searchsorted(edges, values[finite], side="right") - 1
         cells[finite] = np.clip(k, 0, n - 1)
-    cells[cmap.diverged] = n + 1
+    cells[diverged] = n + 1
     return CellClasses(cells, tuple(classes), title)
 
 
-def _steps_labels(values: Array, bins: int) -> tuple[Array, list[str]]:
+def steps_labels(values: Array, bins: int) -> tuple[Array, list[str]]:
     """Whole-step bins of (nearly) equal width over the steps seen: "40–79 steps"."""
     if values.size == 0:
         return np.empty(0), []
@@ -144,7 +144,7 @@ def _steps_labels(values: Array, bins: int) -> tuple[Array, list[str]]:
     return np.array(lower[:-1], dtype=np.float64), texts
 
 
-def _loss_labels(values: Array, bins: int) -> tuple[Array, list[str]]:
+def loss_labels(values: Array, bins: int) -> tuple[Array, list[str]]:
     """Bins of whole decades where they fit, else of equal width in log10: "1e-08 – 1e-06"."""
     if values.size == 0:
         return np.empty(0), []

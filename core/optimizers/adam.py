@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -28,6 +27,7 @@ from ..params import Param
 from .base import (
     WEIGHT_DECAY,
     Array,
+    BatchHyper,
     Hyper,
     Optimizer,
     StateField,
@@ -36,6 +36,9 @@ from .base import (
     l2_rule,
     lerp,
     lr_param,
+    power,
+    square_root,
+    value,
     with_weight_decay,
 )
 
@@ -50,41 +53,41 @@ class AdamState(NamedTuple):
     v_max: Array | None
 
 
-def _adam_init(params: Array, hp: Hyper) -> AdamState:
+def _adam_init(params: Array, hp: BatchHyper) -> AdamState:
     zeros = np.zeros_like(params, dtype=np.float64)
     return AdamState(0, zeros, zeros.copy(), zeros.copy() if hp["amsgrad"] else None)
 
 
 def _adam_core(
-    g: Array, state: AdamState, hp: Hyper, bias_correction: bool
+    g: Array, state: AdamState, hp: BatchHyper, bias_correction: bool
 ) -> tuple[Array, AdamState]:
     """The Adam step for an already weight-decayed gradient; shared by Adam and AdamW."""
-    beta1, beta2 = float(hp["beta1"]), float(hp["beta2"])
+    beta1, beta2 = value(hp, "beta1"), value(hp, "beta2")
     count = state.step + 1
     m = lerp(state.m, g, 1.0 - beta1)
     v = state.v * beta2 + (1.0 - beta2) * (g * g)
     v_max = None if state.v_max is None else np.maximum(state.v_max, v)
     second = v if v_max is None else v_max
     if bias_correction:
-        step_size = float(hp["lr"]) / (1.0 - beta1**count)
-        denom = np.sqrt(second) / math.sqrt(1.0 - beta2**count) + float(hp["eps"])
+        step_size = value(hp, "lr") / (1.0 - power(beta1, count))
+        denom = np.sqrt(second) / square_root(1.0 - power(beta2, count)) + value(hp, "eps")
     else:
-        step_size = float(hp["lr"])
-        denom = np.sqrt(second) + float(hp["eps"])
+        step_size = value(hp, "lr")
+        denom = np.sqrt(second) + value(hp, "eps")
     return -step_size * (m / denom), AdamState(count, m, v, v_max)
 
 
 def _adam_update(
-    grad: Array, state: AdamState, params: Array, hp: Hyper
+    grad: Array, state: AdamState, params: Array, hp: BatchHyper
 ) -> tuple[Array, AdamState]:
-    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
+    g = with_weight_decay(grad, params, value(hp, "weight_decay"))
     return _adam_core(g, state, hp, bool(hp["bias_correction"]))
 
 
 def _adamw_update(
-    grad: Array, state: AdamState, params: Array, hp: Hyper
+    grad: Array, state: AdamState, params: Array, hp: BatchHyper
 ) -> tuple[Array, AdamState]:
-    decayed = params * (1.0 - float(hp["lr"]) * float(hp["weight_decay"]))
+    decayed = params * (1.0 - value(hp, "lr") * value(hp, "weight_decay"))
     step, new_state = _adam_core(grad, state, hp, bias_correction=True)
     return (decayed + step) - params, new_state
 
@@ -268,19 +271,19 @@ class AdamaxState(NamedTuple):
     u: Array
 
 
-def _adamax_init(params: Array, hp: Hyper) -> AdamaxState:
+def _adamax_init(params: Array, hp: BatchHyper) -> AdamaxState:
     return AdamaxState(0, np.zeros_like(params, np.float64), np.zeros_like(params, np.float64))
 
 
 def _adamax_update(
-    grad: Array, state: AdamaxState, params: Array, hp: Hyper
+    grad: Array, state: AdamaxState, params: Array, hp: BatchHyper
 ) -> tuple[Array, AdamaxState]:
-    beta1, beta2 = float(hp["beta1"]), float(hp["beta2"])
-    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
+    beta1, beta2 = value(hp, "beta1"), value(hp, "beta2")
+    g = with_weight_decay(grad, params, value(hp, "weight_decay"))
     count = state.step + 1
     m = lerp(state.m, g, 1.0 - beta1)
-    u = np.maximum(state.u * beta2, np.abs(g) + float(hp["eps"]))
-    clr = float(hp["lr"]) / (1.0 - beta1**count)
+    u = np.maximum(state.u * beta2, np.abs(g) + value(hp, "eps"))
+    clr = value(hp, "lr") / (1.0 - power(beta1, count))
     return -clr * (m / u), AdamaxState(count, m, u)
 
 
@@ -333,26 +336,27 @@ class NAdamState(NamedTuple):
     step: int
     m: Array
     v: Array
-    mu_product: float
+    #: A float, or one per row where β₁ or ψ is given per row.
+    mu_product: float | Array
 
 
-def _nadam_init(params: Array, hp: Hyper) -> NAdamState:
+def _nadam_init(params: Array, hp: BatchHyper) -> NAdamState:
     return NAdamState(0, np.zeros_like(params, np.float64), np.zeros_like(params, np.float64), 1.0)
 
 
 def _nadam_update(
-    grad: Array, state: NAdamState, params: Array, hp: Hyper
+    grad: Array, state: NAdamState, params: Array, hp: BatchHyper
 ) -> tuple[Array, NAdamState]:
-    beta1, beta2 = float(hp["beta1"]), float(hp["beta2"])
-    decay, lr = float(hp["momentum_decay"]), float(hp["lr"])
-    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
+    beta1, beta2 = value(hp, "beta1"), value(hp, "beta2")
+    decay, lr = value(hp, "momentum_decay"), value(hp, "lr")
+    g = with_weight_decay(grad, params, value(hp, "weight_decay"))
     count = state.step + 1
-    mu = beta1 * (1.0 - 0.5 * 0.96 ** (count * decay))
-    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((count + 1) * decay))
+    mu = beta1 * (1.0 - 0.5 * power(0.96, count * decay))
+    mu_next = beta1 * (1.0 - 0.5 * power(0.96, (count + 1) * decay))
     mu_product = state.mu_product * mu
     m = lerp(state.m, g, 1.0 - beta1)
     v = state.v * beta2 + (1.0 - beta2) * (g * g)
-    denom = np.sqrt(v / (1.0 - beta2**count)) + float(hp["eps"])
+    denom = np.sqrt(v / (1.0 - power(beta2, count))) + value(hp, "eps")
     current = (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
     ahead = ((-lr * mu_next) / (1.0 - mu_product * mu_next)) * (m / denom)
     return current + ahead, NAdamState(count, m, v, mu_product)

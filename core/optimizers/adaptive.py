@@ -23,6 +23,7 @@ from ..params import Param
 from .base import (
     WEIGHT_DECAY,
     Array,
+    BatchHyper,
     Hyper,
     Optimizer,
     StateField,
@@ -31,6 +32,7 @@ from .base import (
     l2_rule,
     lerp,
     lr_param,
+    value,
     with_weight_decay,
 )
 
@@ -40,18 +42,18 @@ class AdagradState(NamedTuple):
     s: Array
 
 
-def _adagrad_init(params: Array, hp: Hyper) -> AdagradState:
-    return AdagradState(0, np.full_like(params, float(hp["initial_accumulator"]), np.float64))
+def _adagrad_init(params: Array, hp: BatchHyper) -> AdagradState:
+    return AdagradState(0, np.full_like(params, value(hp, "initial_accumulator"), np.float64))
 
 
 def _adagrad_update(
-    grad: Array, state: AdagradState, params: Array, hp: Hyper
+    grad: Array, state: AdagradState, params: Array, hp: BatchHyper
 ) -> tuple[Array, AdagradState]:
     count = state.step + 1
-    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
-    clr = float(hp["lr"]) / (1.0 + (count - 1) * float(hp["lr_decay"]))
+    g = with_weight_decay(grad, params, value(hp, "weight_decay"))
+    clr = value(hp, "lr") / (1.0 + (count - 1) * value(hp, "lr_decay"))
     s = state.s + g * g
-    return -clr * (g / (np.sqrt(s) + float(hp["eps"]))), AdagradState(count, s)
+    return -clr * (g / (np.sqrt(s) + value(hp, "eps"))), AdagradState(count, s)
 
 
 def _adagrad_lines(x: Coordinate) -> list[str]:
@@ -112,32 +114,43 @@ class RMSpropState(NamedTuple):
     buf: Array | None
 
 
-def _rmsprop_init(params: Array, hp: Hyper) -> RMSpropState:
+def _rmsprop_init(params: Array, hp: BatchHyper) -> RMSpropState:
     zeros = np.zeros_like(params, dtype=np.float64)
     return RMSpropState(
         0,
         zeros,
         zeros.copy() if hp["centered"] else None,
-        zeros.copy() if float(hp["momentum"]) > 0 else None,
+        zeros.copy() if _with_momentum(hp) else None,
     )
 
 
+def _with_momentum(hp: BatchHyper) -> bool:
+    """Whether RMSprop keeps a momentum buffer: one answer for a whole batch (μ > 0 somewhere;
+    a row with μ = 0 then adds 0·B, which is not bit for bit its run without a buffer)."""
+    mu = hp["momentum"]
+    if isinstance(mu, np.ndarray):
+        if (mu > 0).any() and not (mu > 0).all():
+            raise ValueError("RMSprop's momentum must be > 0 in every row of a batch or in none")
+        return bool((mu > 0).all())
+    return float(mu) > 0
+
+
 def _rmsprop_update(
-    grad: Array, state: RMSpropState, params: Array, hp: Hyper
+    grad: Array, state: RMSpropState, params: Array, hp: BatchHyper
 ) -> tuple[Array, RMSpropState]:
-    beta = float(hp["beta"])
-    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
+    beta = value(hp, "beta")
+    g = with_weight_decay(grad, params, value(hp, "weight_decay"))
     s = state.s * beta + (1.0 - beta) * (g * g)
     g_avg = None
     if state.g_avg is not None:
         g_avg = lerp(state.g_avg, g, 1.0 - beta)
-        avg = np.sqrt(s - g_avg * g_avg) + float(hp["eps"])
+        avg = np.sqrt(s - g_avg * g_avg) + value(hp, "eps")
     else:
-        avg = np.sqrt(s) + float(hp["eps"])
-    lr = float(hp["lr"])
+        avg = np.sqrt(s) + value(hp, "eps")
+    lr = value(hp, "lr")
     buf = None
     if state.buf is not None:
-        buf = state.buf * float(hp["momentum"]) + g / avg
+        buf = state.buf * value(hp, "momentum") + g / avg
         step = -lr * buf
     else:
         step = -lr * (g / avg)
@@ -229,19 +242,19 @@ class AdadeltaState(NamedTuple):
     delta_acc: Array
 
 
-def _adadelta_init(params: Array, hp: Hyper) -> AdadeltaState:
+def _adadelta_init(params: Array, hp: BatchHyper) -> AdadeltaState:
     return AdadeltaState(0, np.zeros_like(params, np.float64), np.zeros_like(params, np.float64))
 
 
 def _adadelta_update(
-    grad: Array, state: AdadeltaState, params: Array, hp: Hyper
+    grad: Array, state: AdadeltaState, params: Array, hp: BatchHyper
 ) -> tuple[Array, AdadeltaState]:
-    rho, eps = float(hp["rho"]), float(hp["eps"])
-    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
+    rho, eps = value(hp, "rho"), value(hp, "eps")
+    g = with_weight_decay(grad, params, value(hp, "weight_decay"))
     s = state.s * rho + (1.0 - rho) * (g * g)
     delta = np.sqrt(state.delta_acc + eps) / np.sqrt(s + eps) * g
     delta_acc = state.delta_acc * rho + (1.0 - rho) * (delta * delta)
-    return -float(hp["lr"]) * delta, AdadeltaState(state.step + 1, s, delta_acc)
+    return -value(hp, "lr") * delta, AdadeltaState(state.step + 1, s, delta_acc)
 
 
 def _adadelta_lines(x: Coordinate) -> list[str]:

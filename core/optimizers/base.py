@@ -8,9 +8,10 @@ arrays of shape ``(..., D)``: one path (``D = 2``) or 100,000 starts at once (``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -20,10 +21,14 @@ from ..params import Param, Value, resolve
 
 Array = npt.NDArray[np.float64]
 Hyper = Mapping[str, Value]
+#: A numeric hyperparameter as ``init`` and ``update`` read it: one number for the whole batch,
+#: or an ``(N, 1)`` array, one value per row of an ``(N, D)`` batch (see ``value``).
+Number = float | Array
+BatchHyper = Mapping[str, Value | Array]
 # A NamedTuple: an int ``step`` (updates taken, torch's name) and named arrays (None if unused).
 State = Any
-InitFn = Callable[[Array, Hyper], State]
-UpdateFn = Callable[[Array, State, Array, Hyper], tuple[Array, State]]
+InitFn = Callable[[Array, BatchHyper], State]
+UpdateFn = Callable[[Array, State, Array, BatchHyper], tuple[Array, State]]
 ExtrasFn = Callable[[Mapping[str, Array], Hyper], dict[str, Array]]
 RuleFn = Callable[[Hyper], tuple[str, ...]]
 
@@ -106,15 +111,72 @@ class CountOnly(NamedTuple):
     step: int
 
 
-def with_weight_decay(grad: Array, params: Array, weight_decay: float) -> Array:
+def value(hp: BatchHyper, name: str, default: float | None = None) -> Number:
+    """A numeric hyperparameter as an update uses it: a float, or the ``(N, 1)`` array that
+    gives each row of the batch its own value (many learning rates, or many β, in one run).
+
+    Row i of a batch then computes exactly what a run with the float ``hp[name][i]`` computes:
+    the updates combine hyperparameters only with elementwise arithmetic (IEEE-exact the same
+    for an array as for one number), ``where`` for the choices a float would make with ``if``,
+    and ``power``/``square_root`` below where NumPy's vectorised functions may round differently.
+    Switches that decide which state exists (AMSGrad, centered, RMSprop's momentum on or off)
+    stay one value per batch.
+    """
+    given = hp[name] if default is None else hp.get(name, default)
+    # ``type() is``: this runs several times per step of every recorded run.
+    return given if type(given) is np.ndarray else float(given)
+
+
+def power(base: Number, exponent: Number) -> Number:
+    """``base ** exponent`` as Python computes it for floats, also where either is an array.
+
+    NumPy's vectorised pow may differ from the C library's in the last bit, which would make
+    a batched row differ from its one-number run; so each distinct pair (by bit pattern) is
+    raised by Python, and a batch has only as many as it has distinct hyperparameters.
+    """
+    if type(base) is not np.ndarray and type(exponent) is not np.ndarray:
+        # float ** int is float ** float(int) in Python: the same C pow.
+        return cast(float, base**exponent)
+    bases, exponents = np.broadcast_arrays(
+        np.asarray(base, dtype=np.float64), np.asarray(exponent, dtype=np.float64)
+    )
+    # Distinct by bit pattern (so -0.0 and 0.0 stay apart), one key per (base, exponent).
+    keys: npt.NDArray[Any]
+    if not isinstance(exponent, np.ndarray):
+        keys = bases.ravel().view(np.int64)
+    elif not isinstance(base, np.ndarray):
+        keys = exponents.ravel().view(np.int64)
+    else:
+        pairs = np.ascontiguousarray(np.stack([bases.ravel(), exponents.ravel()], axis=1))
+        keys = pairs.view(np.dtype((np.void, 16))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    distinct = zip(bases.ravel()[first].tolist(), exponents.ravel()[first].tolist(), strict=True)
+    raised = np.array([b**e for b, e in distinct], dtype=np.float64)
+    out: Array = raised[inverse.ravel()].reshape(bases.shape)
+    return out
+
+
+def square_root(x: Number) -> Number:
+    """√x of a float or of an array (both correctly rounded, so the same to the last bit)."""
+    return np.sqrt(x) if type(x) is np.ndarray else math.sqrt(x)
+
+
+def with_weight_decay(grad: Array, params: Array, weight_decay: Number) -> Array:
     """L2 weight decay folded into the gradient, as torch.optim does (g + λ·p)."""
+    if isinstance(weight_decay, np.ndarray):
+        decayed: Array = np.where(weight_decay == 0, grad, grad + weight_decay * params)
+        return decayed
     if weight_decay == 0:
         return grad
     return grad + weight_decay * params
 
 
-def lerp(start: Array, end: Array, weight: float) -> Array:
+def lerp(start: Array, end: Array, weight: Number) -> Array:
     """torch.lerp's formula, so EWMA buffers match torch to the last bit where it can."""
+    if isinstance(weight, np.ndarray):
+        near_start = start + weight * (end - start)
+        out: Array = np.where(weight < 0.5, near_start, end - (end - start) * (1.0 - weight))
+        return out
     if weight < 0.5:
         return start + weight * (end - start)
     return end - (end - start) * (1.0 - weight)

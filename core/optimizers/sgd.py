@@ -11,6 +11,7 @@ from ..params import Param
 from .base import (
     WEIGHT_DECAY,
     Array,
+    BatchHyper,
     CountOnly,
     Hyper,
     Optimizer,
@@ -18,6 +19,7 @@ from .base import (
     beta_param,
     l2_rule,
     lr_param,
+    value,
     with_weight_decay,
 )
 
@@ -27,13 +29,15 @@ class VelocityState(NamedTuple):
     v: Array
 
 
-def _gd_init(params: Array, hp: Hyper) -> CountOnly:
+def _gd_init(params: Array, hp: BatchHyper) -> CountOnly:
     return CountOnly(0)
 
 
-def _gd_update(grad: Array, state: CountOnly, params: Array, hp: Hyper) -> tuple[Array, CountOnly]:
-    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
-    return -float(hp["lr"]) * g, CountOnly(state.step + 1)
+def _gd_update(
+    grad: Array, state: CountOnly, params: Array, hp: BatchHyper
+) -> tuple[Array, CountOnly]:
+    g = with_weight_decay(grad, params, value(hp, "weight_decay"))
+    return -value(hp, "lr") * g, CountOnly(state.step + 1)
 
 
 def _gd_lines(x: Coordinate) -> list[str]:
@@ -60,16 +64,16 @@ GD = Optimizer(
 )
 
 
-def _velocity_init(params: Array, hp: Hyper) -> VelocityState:
+def _velocity_init(params: Array, hp: BatchHyper) -> VelocityState:
     return VelocityState(0, np.zeros_like(params, dtype=np.float64))
 
 
 def _momentum_update(
-    grad: Array, state: VelocityState, params: Array, hp: Hyper
+    grad: Array, state: VelocityState, params: Array, hp: BatchHyper
 ) -> tuple[Array, VelocityState]:
-    beta = float(hp["beta"])
+    beta = value(hp, "beta")
     v = beta * state.v + (1.0 - beta) * grad
-    return -float(hp["lr"]) * v, VelocityState(state.step + 1, v)
+    return -value(hp, "lr") * v, VelocityState(state.step + 1, v)
 
 
 def _momentum_lines(x: Coordinate) -> list[str]:
@@ -98,25 +102,25 @@ MOMENTUM = Optimizer(
 
 
 def _heavy_ball(
-    grad: Array, state: VelocityState, params: Array, hp: Hyper, nesterov: bool
+    grad: Array, state: VelocityState, params: Array, hp: BatchHyper, nesterov: bool
 ) -> tuple[Array, VelocityState]:
-    mu = float(hp["momentum"])
-    dampening = float(hp.get("dampening", 0.0))
-    g = with_weight_decay(grad, params, float(hp["weight_decay"]))
+    mu = value(hp, "momentum")
+    dampening = value(hp, "dampening", 0.0)
+    g = with_weight_decay(grad, params, value(hp, "weight_decay"))
     # torch starts the buffer as the first gradient itself: no dampening on step 1.
     v = g.copy() if state.step == 0 else mu * state.v + (1.0 - dampening) * g
     direction = g + mu * v if nesterov else v
-    return -float(hp["lr"]) * direction, VelocityState(state.step + 1, v)
+    return -value(hp, "lr") * direction, VelocityState(state.step + 1, v)
 
 
 def _heavyball_update(
-    grad: Array, state: VelocityState, params: Array, hp: Hyper
+    grad: Array, state: VelocityState, params: Array, hp: BatchHyper
 ) -> tuple[Array, VelocityState]:
     return _heavy_ball(grad, state, params, hp, nesterov=False)
 
 
 def _nesterov_update(
-    grad: Array, state: VelocityState, params: Array, hp: Hyper
+    grad: Array, state: VelocityState, params: Array, hp: BatchHyper
 ) -> tuple[Array, VelocityState]:
     return _heavy_ball(grad, state, params, hp, nesterov=True)
 

@@ -14,23 +14,25 @@ from ..explain_text import Coordinate, StepInputs, ewma, line, num, op, per_coor
 from ..params import Param
 from .base import (
     Array,
+    BatchHyper,
     CountOnly,
     Hyper,
     Optimizer,
     StateField,
     beta_param,
     lr_param,
+    value,
 )
 
 
-def _count_init(params: Array, hp: Hyper) -> CountOnly:
+def _count_init(params: Array, hp: BatchHyper) -> CountOnly:
     return CountOnly(0)
 
 
 def _signgd_update(
-    grad: Array, state: CountOnly, params: Array, hp: Hyper
+    grad: Array, state: CountOnly, params: Array, hp: BatchHyper
 ) -> tuple[Array, CountOnly]:
-    return -float(hp["lr"]) * np.sign(grad), CountOnly(state.step + 1)
+    return -value(hp, "lr") * np.sign(grad), CountOnly(state.step + 1)
 
 
 def _signgd_lines(x: Coordinate) -> list[str]:
@@ -54,11 +56,11 @@ SIGNGD = Optimizer(
 
 
 def _normgd_update(
-    grad: Array, state: CountOnly, params: Array, hp: Hyper
+    grad: Array, state: CountOnly, params: Array, hp: BatchHyper
 ) -> tuple[Array, CountOnly]:
     norm = np.sqrt(np.sum(grad * grad, axis=-1, keepdims=True))
     unit = np.divide(grad, norm, out=np.zeros_like(grad, dtype=np.float64), where=norm > 0)
-    return -float(hp["lr"]) * unit, CountOnly(state.step + 1)
+    return -value(hp, "lr") * unit, CountOnly(state.step + 1)
 
 
 def _normgd_explain(inputs: StepInputs) -> list[str]:
@@ -95,15 +97,15 @@ class LionState(NamedTuple):
     m: Array
 
 
-def _lion_init(params: Array, hp: Hyper) -> LionState:
+def _lion_init(params: Array, hp: BatchHyper) -> LionState:
     return LionState(0, np.zeros_like(params, dtype=np.float64))
 
 
 def _lion_update(
-    grad: Array, state: LionState, params: Array, hp: Hyper
+    grad: Array, state: LionState, params: Array, hp: BatchHyper
 ) -> tuple[Array, LionState]:
-    beta1, beta2, lr = float(hp["beta1"]), float(hp["beta2"]), float(hp["lr"])
-    decayed = params * (1.0 - lr * float(hp["weight_decay"]))
+    beta1, beta2, lr = value(hp, "beta1"), value(hp, "beta2"), value(hp, "lr")
+    decayed = params * (1.0 - lr * value(hp, "weight_decay"))
     c = state.m * beta1 + grad * (1.0 - beta1)
     new_params = decayed - lr * np.sign(c)
     m = state.m * beta2 + grad * (1.0 - beta2)

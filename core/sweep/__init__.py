@@ -1,6 +1,6 @@
 """The learning-rate sweep: fair comparisons need each optimizer at its own best lr."""
 
-from .lr_batch import LrRuns, run_lrs, scales_with_lr
+from .lr_batch import LrRuns, run_lrs
 from .sweep import (
     DEFAULT_POINTS,
     DEFAULT_SPAN,
@@ -30,6 +30,5 @@ __all__ = [
     "default_range",
     "lr_grid",
     "run_lrs",
-    "scales_with_lr",
     "sweep",
 ]

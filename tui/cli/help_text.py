@@ -49,11 +49,12 @@ _EPILOGS: dict[str, tuple[list[str], list[str], str]] = {
             "optiscope map --surface himmelblau --optimizer gd --grid 120x60 --steps 300",
             "optiscope map --surface lecture-bowl --optimizer gd --optimizer rmsprop "
             "--metric steps --gtol 1e-2",
-            'optiscope map --surface rosenbrock --optimizer "adam(lr=0.05)" --format json',
+            "optiscope map --over lr,beta --surface lecture-bowl --optimizer momentum "
+            "--lr-range 0.01,10 --format json",
         ],
         [_COLOUR, _COLUMNS],
         "Each grid side at most 400; grid cells x steps x optimizers at most 100,000,000 "
-        "(about 10 s here).",
+        "(about 10 s here; a map --over has one optimizer).",
     ),
     "highdim": (
         [

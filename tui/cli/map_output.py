@@ -19,6 +19,8 @@ from optiscope.core.format import fmt
 from optiscope.core.maps.classes import CellClass, CellClasses, classify
 from optiscope.core.maps.compute import ConvergenceMap, Metric
 from optiscope.core.maps.diff import MapDifference
+from optiscope.core.maps.over import HyperMap, OverMetric
+from optiscope.core.maps.over_export import over_classes
 from optiscope.core.maps.summary import percent, summarize
 
 _CATEGORICAL = (
@@ -67,20 +69,10 @@ def _ramp(level: float) -> tuple[int, int, int]:
 
 
 def render_map(shown: ConvergenceMap | MapDifference, metric: Metric, in_colour: bool) -> str:
-    tty = in_colour
     base = shown.a if isinstance(shown, MapDifference) else shown
     classes = shown.classes if isinstance(shown, MapDifference) else classify(shown, metric)
-    width = shutil.get_terminal_size((200, 40)).columns if tty else 10_000
     buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=max(width, 40),
-        force_terminal=tty,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=True,
-    )
+    console = _console(buf, in_colour)
     surface = base.surface
     console.print(Text.assemble((surface.title, "bold"), f"  {surface.formula}"))
     ny, nx = base.shape
@@ -110,10 +102,67 @@ def render_map(shown: ConvergenceMap | MapDifference, metric: Metric, in_colour:
     return buf.getvalue()
 
 
+def render_over_map(hmap: HyperMap, metric: OverMetric, in_colour: bool) -> str:
+    """A map over (lr, β), or over lr alone: the same heatmap and legend as a start map,
+    with lr across (log-spaced) and β up, and the stability boundary where one applies."""
+    classes = over_classes(hmap, metric)
+    buf = io.StringIO()
+    console = _console(buf, in_colour)
+    surface = hmap.surface
+    console.print(Text.assemble((surface.title, "bold"), f"  {surface.formula}"))
+    x, y = hmap.start
+    ny, nx = hmap.shape
+    over = f"{nx} learning rates" + ("" if hmap.y is None else f" x {ny} values of {hmap.y.name}")
+    console.print(f"{hmap.setup.label}: {hmap.steps} steps from ({fmt(x)}, {fmt(y)}), {over}")
+    if hmap.y is None:
+        console.print(f"lr: {fmt(hmap.x.values[0])} … {fmt(hmap.x.values[-1])}, log-spaced")
+    else:
+        console.print(
+            f"lr across ({fmt(hmap.x.values[0])} … {fmt(hmap.x.values[-1])}, log-spaced), "
+            f"{hmap.y.name} up ({fmt(hmap.y.values[0])} … {fmt(hmap.y.values[-1])})"
+        )
+    console.print(Text(classes.title, "bold"))
+    x_labels = (fmt(hmap.x.values[0]), fmt(hmap.x.values[-1]))
+    if hmap.y is None and metric != "class":
+        rows = curve_lines(classes, x_labels)
+    else:
+        y_labels = ("", "") if hmap.y is None else (fmt(hmap.y.values[0]), fmt(hmap.y.values[-1]))
+        rows = grid_lines(classes, x_labels, y_labels)
+    for row in rows:
+        console.print(row)
+    console.print(legend(classes))
+    if hmap.boundary is not None:
+        console.print(hmap.boundary.text())
+        if hmap.y is None:
+            limit = float(hmap.boundary.lr_limit(hmap.beta_at(0)))
+            console.print(f"  so here: stable for lr < {fmt(limit)}")
+    return buf.getvalue()
+
+
+def _console(buf: io.StringIO, tty: bool) -> Console:
+    width = shutil.get_terminal_size((200, 40)).columns if tty else 10_000
+    return Console(
+        file=buf,
+        width=max(width, 40),
+        force_terminal=tty,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+    )
+
+
 def heatmap(classes: CellClasses, cmap: ConvergenceMap) -> list[Text]:
     """The grid, top row first, framed by the window's edges on a y and an x axis."""
     (x0, x1), (y0, y1) = cmap.window
-    top, bottom = fmt(y1), fmt(y0)
+    return grid_lines(classes, (fmt(x0), fmt(x1)), (fmt(y0), fmt(y1)))
+
+
+def grid_lines(
+    classes: CellClasses, x_labels: tuple[str, str], y_labels: tuple[str, str]
+) -> list[Text]:
+    """Rows of glyphs, top row first, with the axes' end labels (bottom, top; left, right)."""
+    bottom, top = y_labels
     gutter = max(len(top), len(bottom))
     styles = [Style(color=Color.from_rgb(*colour(c, k))) for k, c in enumerate(classes.classes)]
     glyphs = [c.glyph for c in classes.classes]
@@ -132,8 +181,33 @@ def heatmap(classes: CellClasses, cmap: ConvergenceMap) -> list[Text]:
                 start = i
         lines.append(text)
     lines.append(Text(" " * gutter + " └" + "─" * nx))
-    left, right = fmt(x0), fmt(x1)
+    left, right = x_labels
     pad = max(nx - len(left) - len(right), 1)
+    lines.append(Text(" " * (gutter + 2) + left + " " * pad + right))
+    return lines
+
+
+def curve_lines(classes: CellClasses, x_labels: tuple[str, str]) -> list[Text]:
+    """One row of values drawn as a curve over x: each column's glyph at the height of its
+    range (best at the bottom); a column without a value (never, diverged) on the top line."""
+    ranges = [c.kind == "range" for c in classes.classes]
+    height = sum(ranges)
+    styles = [Style(color=Color.from_rgb(*colour(c, k))) for k, c in enumerate(classes.classes)]
+    cells = [int(k) for k in classes.cells[0]]
+    bottom = classes.classes[0].label if height else ""
+    top = classes.classes[height - 1].label if height else ""
+    gutter = max(len(top), len(bottom))
+    lines = []
+    for level in range(height, -1, -1):
+        label = top if level == height - 1 else bottom if level == 0 else ""
+        text = Text(f"{label:>{gutter}} ┤" if label else " " * gutter + " │")
+        for k in cells:
+            at = k if ranges[k] else height
+            text.append(classes.classes[k].glyph if at == level else " ", styles[k])
+        lines.append(text)
+    lines.append(Text(" " * gutter + " └" + "─" * len(cells)))
+    left, right = x_labels
+    pad = max(len(cells) - len(left) - len(right), 1)
     lines.append(Text(" " * (gutter + 2) + left + " " * pad + right))
     return lines
 
