@@ -402,4 +402,4 @@ def hessian(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
     gx, gy = gradient(expr)
     with distribute(False):
         parts = (sympy.diff(gx, X), sympy.diff(gx, Y), sympy.diff(gy, Y))
-    return tuple(p.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero) for p in parts)
+    return tuple(p.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0)) for p in parts)
