@@ -69,8 +69,12 @@ def test_json_document_has_the_documented_shape(capsys) -> None:
         "effective_lr",
         "step_length",
         "angle_to_descent",
+        "sharpness",
+        "preconditioned_sharpness",
+        "stability_threshold",
         "lr",
     }
+    assert steps[3]["sharpness"] == 4.0 and steps[3]["stability_threshold"] == pytest.approx(20)
     # RMSprop's first step is −lr·g/√(0.1·g²) = −lr/√0.1·sign(g): length lr·√2/√0.1, and its
     # angle to −∇f is the angle between (1, 1) and |g₀| = (0.94, 5.2).
     assert steps[0]["step_length"] == pytest.approx(0.1 * math.sqrt(2 / 0.1), rel=1e-7)
