@@ -25,6 +25,11 @@ ArrayLike = npt.ArrayLike
 #: ``plane_loss(a, b)``: the loss at ``origin + a·u + b·v``, broadcast over a and b.
 PlaneLoss = Callable[[ArrayLike, ArrayLike], Array]
 MAX_DIM = 1000
+#: Power iteration stops once ‖Hv − λv‖ ≤ this × λ for every point (λ is then exact to
+#: about its square: the Rayleigh quotient's error is quadratic in the vector's).
+SHARPNESS_TOL = 1e-9
+#: ... or after this many products, whichever comes first.
+SHARPNESS_MAX_PRODUCTS = 2000
 #: Points evaluated at once by the generic plane loss (bounds memory at ~16 MB per chunk).
 _PLANE_CHUNK_FLOATS = 2_000_000
 _SEED = Param(
@@ -73,6 +78,28 @@ class Problem(ABC):
     def grad_at_step(self, p: ArrayLike, t: int, seed: int) -> Array:
         """The gradient an optimizer sees at step ``t``: exact here, mini-batch where overridden."""
         return self.grad(p)
+
+    @abstractmethod
+    def hessian(self, p: ArrayLike) -> Array:
+        """∇²f(p) for one point p of shape (D,): a (D, D) matrix (for tests and small D)."""
+
+    @abstractmethod
+    def hvp(self, p: ArrayLike, v: ArrayLike) -> Array:
+        """∇²f(p)·v for points and vectors of shape (..., D), without forming the matrix."""
+
+    def sharpness(self, points: ArrayLike) -> Array:
+        """λmax(∇²f) at every point (..., D) -> (...), by power iteration on ``hvp``.
+
+        The problems here are convex, so the eigenvalue of largest size is the largest.
+        Every point starts from the top eigenvector at the minimum (where known), which the
+        Hessian along a path rarely turns far from; a point stops once converged.
+        """
+        pts = as_points(points, self.dim)
+        flat = pts.reshape(-1, self.dim)
+        curvature = self.curvature()
+        start = np.ones(self.dim) if curvature is None else curvature[1][:, 0]
+        out = power_iteration(lambda rows, v: self.hvp(flat[rows], v), len(flat), start)
+        return out.reshape(pts.shape[:-1])
 
     @property
     def stochastic(self) -> bool:
@@ -138,6 +165,33 @@ class Problem(ABC):
             "stochastic": self.stochastic,
             "teaches": self.teaches,
         }
+
+
+def power_iteration(
+    hvp: Callable[[npt.NDArray[np.intp], Array], Array], count: int, start: Array
+) -> Array:
+    """The top eigenvalue of ``count`` symmetric PSD matrices known only by products:
+    ``hvp(rows, v)`` multiplies the matrices of ``rows`` by the rows of v."""
+    v = np.tile(start / np.linalg.norm(start), (count, 1))
+    lam = np.full(count, np.nan)
+    active = np.arange(count)
+    with np.errstate(all="ignore"):
+        for _ in range(SHARPNESS_MAX_PRODUCTS):
+            if active.size == 0:
+                break
+            hv = hvp(active, v[active])
+            rayleigh = np.einsum("ij,ij->i", v[active], hv)
+            residual = np.linalg.norm(hv - rayleigh[:, None] * v[active], axis=1)
+            lam[active] = rayleigh
+            norms = np.linalg.norm(hv, axis=1)
+            v[active] = hv / np.where(norms > 0, norms, 1.0)[:, None]
+            done = (
+                (residual <= SHARPNESS_TOL * np.abs(rayleigh))
+                | (norms == 0)
+                | ~np.isfinite(rayleigh)
+            )
+            active = active[~done]
+    return lam
 
 
 def _plane_vectors(
@@ -261,6 +315,18 @@ class Quadratic(Problem):
 
     def curvature(self) -> tuple[Array, Array]:
         return self.eigenvalues, self.eigenvectors
+
+    def hessian(self, p: ArrayLike) -> Array:
+        as_points(p, self.dim)
+        return self.matrix
+
+    def hvp(self, p: ArrayLike, v: ArrayLike) -> Array:
+        return self.grad(np.asarray(v, dtype=np.float64) + self.minimiser)
+
+    def sharpness(self, points: ArrayLike) -> Array:
+        """λmax = the top eigenvalue, exactly, at every point: a quadratic's Hessian is A."""
+        pts = as_points(points, self.dim)
+        return np.full(pts.shape[:-1], float(self.eigenvalues[0]))
 
     def plane_loss(self, origin: ArrayLike, u: ArrayLike, v: ArrayLike) -> QuadraticPlane:
         o, du, dv = _plane_vectors(origin, u, v, self.dim)
@@ -442,6 +508,15 @@ class LogisticRegression(Problem):
         z = self.X @ pts
         w = np.exp(-np.logaddexp(0.0, z) - np.logaddexp(0.0, -z))
         out: Array = (self.X.T * w) @ self.X / self.n_samples + self.l2 * np.eye(self.dim)
+        return out
+
+    def hvp(self, p: ArrayLike, v: ArrayLike) -> Array:
+        """(Xᵀ·diag(σ(1−σ))·X / n + l2·I)·v, point by point: two passes over the data."""
+        pts = as_points(p, self.dim)
+        vec = np.asarray(v, dtype=np.float64)
+        z = pts @ self.X.T
+        w = np.exp(-np.logaddexp(0.0, z) - np.logaddexp(0.0, -z))
+        out: Array = ((vec @ self.X.T) * w) @ self.X / self.n_samples + self.l2 * vec
         return out
 
     def _newton(self) -> tuple[Array, float]:
