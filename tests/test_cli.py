@@ -243,15 +243,18 @@ def test_console_script_runs_in_a_subprocess() -> None:
     assert out.stdout.startswith("run,optimizer,t,w,b,loss")
 
 
-def test_list_lessons_prints_seventeen_numbered_lines(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_list_lessons_prints_twenty_numbered_lines(capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, err = _run(capsys, "list", "lessons")
     lines = out.strip().splitlines()
-    assert code == 0 and err == "" and len(lines) == 17
+    assert code == 0 and err == "" and len(lines) == 20
     assert lines[4].split()[:2] == ["5", "tiny-oscillation"]
     assert [line.split()[1] for line in lines[14:]] == [
         "averages-and-rescales",
         "adam-pieces",
         "adam-sign-noise",
+        "edge-of-stability",
+        "warmup",
+        "momentum-beta",
     ]
 
 
