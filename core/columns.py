@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from .format import fmt
 from .optimizers.base import StateField
+from .stability import PRECONDITIONED, SHARPNESS, THRESHOLD, rule_for
 from .step_geometry import angle_to_descent, degrees, step_length
 from .trajectory import Step, Trajectory
 
@@ -145,6 +146,30 @@ ANGLE = RecordColumn(
     undefined=UNDEFINED,
     show=degrees,
 )
+SHARPNESS_COLUMN = RecordColumn(
+    SHARPNESS,
+    "λmax",
+    "sharpness: the largest eigenvalue of ∇²f at pₜ",
+    _key(SHARPNESS),
+    False,
+    undefined=UNDEFINED,
+)
+PRECONDITIONED_COLUMN = RecordColumn(
+    PRECONDITIONED,
+    "λmax(P⁻¹H)",
+    "preconditioned sharpness: λmax of ∇²f scaled by the step's divisor P (adaptive methods)",
+    _key(PRECONDITIONED),
+    False,
+    undefined=UNDEFINED,
+)
+#: The threshold's symbol is the optimizer's (``2/η``, ``(2+2β)/((1−β)η)``): ``threshold_column``.
+THRESHOLD_COLUMN = RecordColumn(
+    THRESHOLD,
+    "λ*",
+    "the stability threshold the sharpness is compared with, at the lr in force",
+    _key(THRESHOLD),
+    False,
+)
 LR = RecordColumn(
     "lr",
     "η",
@@ -157,7 +182,19 @@ LR = RecordColumn(
 #: Record columns an optimizer can ask for by name (``Optimizer.extra_columns``).
 OPTIONAL: dict[str, RecordColumn] = {UPDATE_OVER_LR.key: UPDATE_OVER_LR}
 #: The order of the columns after the optimizer's state, optional ones included.
-TAIL = (EFFECTIVE_LR, UPDATE_OVER_LR, UPDATE, STEP_LENGTH, ANGLE, LR, EXACT_GRAD)
+TAIL = (
+    EFFECTIVE_LR,
+    UPDATE_OVER_LR,
+    UPDATE,
+    STEP_LENGTH,
+    ANGLE,
+    SHARPNESS_COLUMN,
+    PRECONDITIONED_COLUMN,
+    THRESHOLD_COLUMN,
+    LR,
+    EXACT_GRAD,
+)
+_STABILITY = {c.key: c for c in (SHARPNESS_COLUMN, PRECONDITIONED_COLUMN, THRESHOLD_COLUMN)}
 
 
 def state_column(traj: Trajectory, f: StateField) -> RecordColumn:
@@ -172,6 +209,19 @@ def state_column(traj: Trajectory, f: StateField) -> RecordColumn:
     )
 
 
+def threshold_column(traj: Trajectory) -> RecordColumn:
+    """The stability threshold headed by its value at these settings over η (``2/η``,
+    ``38/η`` for Adam at β₁ = 0.9); the label gives the formula."""
+    hp = traj.setup.hyperparameters
+    rule = rule_for(traj.setup.name, hp)
+    if rule is None:
+        return THRESHOLD_COLUMN
+    label = f"{rule.threshold(hp)}: {THRESHOLD_COLUMN.label}"
+    if rule.approximate:
+        label += " (approximate: P changes every step)"
+    return RecordColumn(THRESHOLD, f"{fmt(rule.bound(hp))}/η", label, _key(THRESHOLD), False)
+
+
 def state_columns(traj: Trajectory) -> list[RecordColumn]:
     """The optimizer's memory after the step: recorded fields, then derived ones (m̂, v̂)."""
     return [state_column(traj, f) for f in (*traj.fields, *traj.derived)]
@@ -179,13 +229,17 @@ def state_columns(traj: Trajectory) -> list[RecordColumn]:
 
 def record_columns(traj: Trajectory, view: View | None = None) -> list[RecordColumn]:
     """Every column of this run's records, in display order (only ``view``'s, if given):
-    t, position, loss, gradient, the state, ηeff (and |Δ|/η), Δ, ‖Δ‖, the angle, η."""
+    t, position, loss, gradient, the state, ηeff (and |Δ|/η), Δ, ‖Δ‖, the angle, the
+    sharpness (and its threshold where the optimizer has one), η."""
     asked = set(traj.setup.optimizer.extra_columns)
     noisy = traj.noise.active or traj.surface.stochastic
+    stability = set(traj.stability_names)
     tail = [
-        c
+        threshold_column(traj) if c is THRESHOLD_COLUMN else c
         for c in TAIL
-        if (c.key not in OPTIONAL or c.key in asked) and (c is not EXACT_GRAD or noisy)
+        if (c.key not in OPTIONAL or c.key in asked)
+        and (c is not EXACT_GRAD or noisy)
+        and (c.key not in _STABILITY or c.key in stability)
     ]
     cols = [T, PARAMS, LOSS, GRAD, STEP_COUNT, *state_columns(traj), *tail]
     return [c for c in cols if view is None or view in c.views]
@@ -220,10 +274,10 @@ class _RunSource(Mapping[str, Any]):
         return self._traj.column(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(("t", *_RECORDED, *self._traj.state_names))
+        return iter(("t", *_RECORDED, *self._traj.state_names, *self._traj.stability_names))
 
     def __len__(self) -> int:
-        return 1 + len(_RECORDED) + len(self._traj.state_names)
+        return 1 + len(_RECORDED) + len(self._traj.state_names) + len(self._traj.stability_names)
 
 
 class _RecordSource(Mapping[str, Any]):
@@ -237,13 +291,15 @@ class _RecordSource(Mapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         if name in self._ATTRS:
             return getattr(self._step, name)
+        if name in self._step.stability:
+            return self._step.stability[name]
         return self._step.state[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter((*self._ATTRS, *self._step.state))
+        return iter((*self._ATTRS, *self._step.state, *self._step.stability))
 
     def __len__(self) -> int:
-        return len(self._ATTRS) + len(self._step.state)
+        return len(self._ATTRS) + len(self._step.state) + len(self._step.stability)
 
 
 def run_source(traj: Trajectory) -> Source:

@@ -37,10 +37,14 @@ class Status:
     kind: StatusKind = "running"
     step: int | None = None
     reason: str = ""
+    #: Why, where it is instability: ``η·λmax = 2.2 > 2 since step 0`` (``core.stability``).
+    cause: str = ""
 
     def text(self) -> str:
         if self.kind == "running":
             return "running"
+        if self.cause:
+            return f"{self.kind} at step {self.step}: {self.cause}"
         return f"{self.kind} at step {self.step} ({self.reason})"
 
 

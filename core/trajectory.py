@@ -15,7 +15,7 @@ tuple once and sees a consistent run; rows it can see are never written again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,8 @@ class Step:
     effective_lr: Array
     lr: float
     state: dict[str, Any]
+    #: Sharpness and the stability threshold at this record (``core.stability``).
+    stability: dict[str, float] = field(default_factory=dict)
 
 
 class Trajectory:
@@ -82,6 +84,9 @@ class Trajectory:
         #: Display-only fields derived from recorded ones under these hyperparameters (m̂, v̂).
         self.derived: tuple[StateField, ...] = setup.optimizer.derived_fields(setup.hyperparameters)
         self._cols: dict[str, Array] = {}
+        #: Stability columns (``core.stability``) over the first n records, derived on read.
+        self._stability_cache: tuple[int, dict[str, Array]] = (0, {})
+        self._explained: tuple[Status, Status] | None = None
         self._grow(_CHUNK)
         self._cols["params"][0] = start_point
         self._publish()
@@ -93,7 +98,18 @@ class Trajectory:
 
     @property
     def status(self) -> Status:
-        return self._published[2]
+        """Where the run stands; a divergence names its cause where it is instability."""
+        status = self._published[2]
+        if status.kind != "diverged":
+            return status
+        explained = self._explained
+        if explained is None or explained[0] is not status:
+            from .stability import divergence_cause
+
+            cause = divergence_cause(self, status)
+            explained = (status, Status(status.kind, status.step, status.reason, cause))
+            self._explained = explained
+        return explained[1]
 
     def __iter__(self) -> Iterator[Step]:
         return (self[k] for k in range(len(self)))
@@ -118,6 +134,7 @@ class Trajectory:
             effective_lr=c["effective_lr"][k].copy(),
             lr=float(c["lr"][k]),
             state=state,
+            stability={name: float(col[k]) for name, col in self._stability(c, n).items()},
         )
 
     def column(self, name: str) -> Array:
@@ -127,12 +144,41 @@ class Trajectory:
             view = c[name][:n]
         else:
             extras = self._extras(c, slice(0, n), squeeze=False)
-            if name not in extras:
-                raise KeyError(name)
-            view = extras[name]
+            if name in extras:
+                view = extras[name]
+            else:
+                stability = self._stability(c, n)
+                if name not in stability:
+                    raise KeyError(name)
+                view = stability[name]
         view = view.view()
         view.flags.writeable = False
         return view
+
+    @property
+    def stability_names(self) -> list[str]:
+        """Its stability columns: sharpness, and a threshold where one is known."""
+        from .stability import stability_names as names
+
+        return names(self.surface, self.setup.name, self.setup.hyperparameters)
+
+    def _stability(self, c: dict[str, Array], n: int) -> dict[str, Array]:
+        """Sharpness and the stability threshold over records 0..n−1, from the recorded
+        params, state and lr; rows already derived are kept (records never change)."""
+        from .stability import stability_columns
+
+        done, cached = self._stability_cache
+        if done >= n and cached:
+            return {k: v[:n] for k, v in cached.items()}
+        rows = slice(done if cached else 0, n)
+        cols: dict[str, Any] = {name: c[name][rows] for name in ("params", "lr", "step")}
+        for f in self.fields:
+            cols[f.name] = c[f.name][rows]
+        hp = self.setup.hyperparameters
+        fresh = stability_columns(self.surface, self.setup.name, hp, cols)
+        merged = {k: np.concatenate([cached[k], v]) if cached else v for k, v in fresh.items()}
+        self._stability_cache = (n, merged)
+        return merged
 
     @property
     def state_names(self) -> list[str]:

@@ -141,7 +141,8 @@ CASES: list[tuple[list[str], str]] = [
     (["run", "--schedule", f"step(every={FULLWIDTH_ONE})"], "every must be a number"),
     (["run", "--schedule", "inverse-time(decay=-1)"], "decay must be in [0, inf)"),
     (["run", "--schedule", "inverse-time(decay=inf)"], "decay must be finite"),
-    (["run", "--schedule", "warmup"], "unknown schedule 'warmup'"),
+    (["run", "--schedule", "linear"], "unknown schedule 'linear'"),
+    (["run", "--schedule", "wsd(W=10, T=30, D=25)"], "D must be at most T − W = 20"),
     # -- formulas ------------------------------------------------------------------------
     (["run", "--surface", "x**2 + y**\uff12"], "is not allowed"),
     (["run", "--surface", "x**2 + y**1e400"], "is too large"),

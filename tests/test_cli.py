@@ -69,8 +69,12 @@ def test_json_document_has_the_documented_shape(capsys) -> None:
         "effective_lr",
         "step_length",
         "angle_to_descent",
+        "sharpness",
+        "preconditioned_sharpness",
+        "stability_threshold",
         "lr",
     }
+    assert steps[3]["sharpness"] == 4.0 and steps[3]["stability_threshold"] == pytest.approx(20)
     # RMSprop's first step is −lr·g/√(0.1·g²) = −lr/√0.1·sign(g): length lr·√2/√0.1, and its
     # angle to −∇f is the angle between (1, 1) and |g₀| = (0.94, 5.2).
     assert steps[0]["step_length"] == pytest.approx(0.1 * math.sqrt(2 / 0.1), rel=1e-7)
@@ -239,15 +243,18 @@ def test_console_script_runs_in_a_subprocess() -> None:
     assert out.stdout.startswith("run,optimizer,t,w,b,loss")
 
 
-def test_list_lessons_prints_seventeen_numbered_lines(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_list_lessons_prints_twenty_numbered_lines(capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, err = _run(capsys, "list", "lessons")
     lines = out.strip().splitlines()
-    assert code == 0 and err == "" and len(lines) == 17
+    assert code == 0 and err == "" and len(lines) == 20
     assert lines[4].split()[:2] == ["5", "tiny-oscillation"]
     assert [line.split()[1] for line in lines[14:]] == [
         "averages-and-rescales",
         "adam-pieces",
         "adam-sign-noise",
+        "edge-of-stability",
+        "warmup",
+        "momentum-beta",
     ]
 
 

@@ -45,6 +45,7 @@ ADAM_NAMES = {
     "v_hat_max": "bias_corrected_second_moment_max",
 }
 LR_UNITS = {"adam", "adamw", "adamax", "nadam"}
+STABILITY = ("sharpness", "preconditioned_sharpness", "stability_threshold")
 
 
 def _name(optimizer: str, field: str) -> str:
@@ -73,8 +74,11 @@ def _record(traj: Trajectory, step: Step) -> list[tuple[str, Any]]:
         ("update", step.update),
         ("step_length", float(step_length(step.update))),
         ("angle_to_descent", float(angle_to_descent(step.exact_grad, step.update))),
-        ("lr", step.lr),
     ]
+    # The writer's layout is under test here; the values are checked against independent
+    # Hessians and closed forms in test_stability.py.
+    out += [(k, step.stability[k]) for k in STABILITY if k in step.stability]
+    out.append(("lr", step.lr))
     if traj.noise.active or traj.surface.stochastic:
         out.append(("exact_grad", step.exact_grad))
     return out
@@ -167,7 +171,7 @@ def _documented_order(names: list[str], x: str, y: str) -> list[str]:
     """run, optimizer, t, x, y, loss, dx, dy, the state (first seen first), then the tail."""
     head = ["run", "optimizer", "t", x, y, "loss", f"d{x}", f"d{y}"]
     tail = [f"eff_lr_{x}", f"eff_lr_{y}", f"update_over_lr_{x}", f"update_over_lr_{y}"]
-    tail += [f"delta_{x}", f"delta_{y}", "step_length", "angle_to_descent", "lr"]
+    tail += [f"delta_{x}", f"delta_{y}", "step_length", "angle_to_descent", *STABILITY, "lr"]
     state = [n for n in names if n not in head and n not in tail]
     return head + state + [n for n in tail if n in names]
 

@@ -367,6 +367,56 @@ def test_gradient_matches_central_differences_of_the_formula(case) -> None:
     assert np.all(np.abs(gy - fdy) <= 1e-6 * scale)
 
 
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_hessian_matches_central_differences_of_the_exact_gradient(case) -> None:
+    text, domain, *_ = case
+    s = FormulaSurface(text, domain)
+    x, y = _points(domain, 32, seed=13)
+    h = 1e-5
+    gxp, gyp = s.grad(x + h, y)
+    gxm, gym = s.grad(x - h, y)
+    gxu, gyu = s.grad(x, y + h)
+    gxd, gyd = s.grad(x, y - h)
+    numeric = np.stack(
+        [
+            np.stack([(gxp - gxm) / (2 * h), (gxu - gxd) / (2 * h)], -1),
+            np.stack([(gyp - gym) / (2 * h), (gyu - gyd) / (2 * h)], -1),
+        ],
+        -2,
+    )
+    numeric = 0.5 * (numeric + np.swapaxes(numeric, -1, -2))
+    analytic = s.hessian(x, y)
+    assert analytic.shape == (len(x), 2, 2)
+    scale = 1 + np.abs(numeric).max(axis=(1, 2), keepdims=True)
+    assert np.all(np.abs(analytic - numeric) <= 1e-5 * scale)
+    expected = np.linalg.eigvalsh(numeric)[:, -1]
+    sharp = s.sharpness(np.stack([x, y], -1))
+    assert np.all(np.abs(sharp - expected) <= 1e-5 * (1 + np.abs(expected)))
+
+
+def test_typed_rosenbrock_has_the_built_ins_hessian() -> None:
+    typed = FormulaSurface("(1-x)**2 + 100*(y-x**2)**2", ((-2, 2), (-1, 3)))
+    built_in = get_surface("rosenbrock")
+    x, y = _points(((-2, 2), (-1, 3)), 50, seed=5)
+    np.testing.assert_allclose(typed.hessian(x, y), built_in.hessian(x, y), rtol=1e-12)
+
+
+def test_a_kinks_dirac_delta_reads_as_zero_curvature_on_either_side() -> None:
+    """d²|x|/dx² is 2·δ(x): no number; on either side of the kink it is 0."""
+    s = FormulaSurface("abs(x) + 0.5*y**2 + abs(x*y - 1)")
+    h = s.hessian(np.array([-1.0, 0.0, 2.0]), np.array([0.3, 0.3, 0.3]))
+    assert np.all(np.isfinite(h))
+    np.testing.assert_allclose(h[:, 1, 1], 1.0)
+    # At (−1, 0.3), x·y − 1 < 0, so |x·y − 1| = 1 − x·y there: ∂²/∂x∂y = −1.
+    np.testing.assert_allclose(h[0], [[0.0, -1.0], [-1.0, 1.0]])
+
+
+def test_constant_and_linear_formulas_have_a_zero_hessian_of_the_points_shape() -> None:
+    for text in ("3", "2*x - y"):
+        h = FormulaSurface(text).hessian(np.zeros((2, 3)), np.ones((2, 3)))
+        assert h.shape == (2, 3, 2, 2) and not h.any()
+
+
 def test_shapes_broadcast_and_constant_parts_fill_the_shape() -> None:
     s = FormulaSurface("x**2")
     x = np.linspace(-1, 1, 3)[:, None]

@@ -213,3 +213,59 @@ def test_a_problem_reads_as_the_call_that_builds_it(problem) -> None:  # type: i
         assert f"{key}={value!r}" in text
     again = type(problem)(**problem.settings)
     np.testing.assert_array_equal(again.x0, problem.x0)
+
+
+# -- curvature: Hessian, Hessian-vector products, sharpness -------------------------------------
+@pytest.mark.parametrize("rotated", [False, True])
+def test_quadratic_sharpness_is_its_top_eigenvalue_everywhere(rotated: bool) -> None:
+    q = Quadratic(dim=12, condition=50.0, rotated=rotated, seed=3)
+    points = np.random.default_rng(0).normal(size=(4, 5, 12))
+    expected = np.linalg.eigvalsh(q.matrix)[-1]
+    np.testing.assert_allclose(q.sharpness(points), np.full((4, 5), expected), rtol=1e-12)
+    v = np.random.default_rng(1).normal(size=(5, 12))
+    np.testing.assert_allclose(q.hvp(points[0], v), v @ q.matrix, rtol=1e-12, atol=1e-14)
+
+
+def test_logistic_hvp_is_the_hessian_times_the_vector() -> None:
+    p = LogisticRegression(n_samples=80, n_features=6, seed=2)
+    rng = np.random.default_rng(4)
+    points, vectors = rng.normal(size=(7, p.dim)), rng.normal(size=(7, p.dim))
+    for x, v in zip(points, vectors, strict=True):
+        np.testing.assert_allclose(p.hvp(x, v), p.hessian(x) @ v, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        p.hvp(points, vectors), np.einsum("nij,nj->ni", [p.hessian(x) for x in points], vectors)
+    )
+
+
+def test_logistic_hessian_matches_central_differences_of_its_gradient() -> None:
+    p = LogisticRegression(n_samples=60, n_features=4, seed=5)
+    x = np.random.default_rng(6).normal(size=p.dim)
+    h = 1e-5
+    numeric = np.column_stack(
+        [(p.grad(x + h * e) - p.grad(x - h * e)) / (2 * h) for e in np.eye(p.dim)]
+    )
+    np.testing.assert_allclose(p.hessian(x), numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"n_samples": 50, "n_features": 3},
+        {"n_samples": 200, "n_features": 12, "spread": 1.0},  # a small eigengap: 0.95
+        {"n_samples": 300, "n_features": 20, "spread": 100.0, "l2": 1e-3},
+        {"n_samples": 400, "n_features": 100, "spread": 1.0},  # D = 101: fewer steps than D
+    ],
+)
+def test_logistic_sharpness_from_hessian_vector_products_equals_eigvalsh(
+    settings: dict[str, float],
+) -> None:
+    p = LogisticRegression(**settings)  # type: ignore[arg-type]
+    rng = np.random.default_rng(7)
+    points = p.minimiser + rng.normal(size=(3, 4, p.dim))
+    expected = np.array([[np.linalg.eigvalsh(p.hessian(x))[-1] for x in row] for row in points])
+
+    def no_matrix(x: object) -> None:
+        raise AssertionError("sharpness must not form the Hessian")
+
+    p.hessian = no_matrix  # type: ignore[method-assign,assignment]
+    np.testing.assert_allclose(p.sharpness(points), expected, rtol=1e-10)

@@ -21,8 +21,8 @@ def finding(lesson_id: str) -> Finding:
     return get_lesson(lesson_id).measure()
 
 
-def test_seventeen_lessons_numbered_in_order_with_unique_ids() -> None:
-    assert [lesson.number for lesson in LESSONS] == list(range(1, 18))
+def test_twenty_lessons_numbered_in_order_with_unique_ids() -> None:
+    assert [lesson.number for lesson in LESSONS] == list(range(1, 21))
     assert len({lesson.id for lesson in LESSONS}) == len(LESSONS)
     assert get_lesson("5") is get_lesson("tiny-oscillation")
     with pytest.raises(OptiscopeError, match="unknown lesson 'nope'"):
@@ -299,3 +299,54 @@ def test_16_survives_tuning_adam_at_its_best_lr_still_moves_in_w_from_b() -> Non
     travel = [float(np.sum(np.abs(t.column("update")[:50, 0]))) for t in (adam, gd)]
     assert travel[0] > 2 * travel[1]
     assert m.sign_changes(adam, 0, 50) > m.sign_changes(gd, 0, 50) == 0
+
+
+def test_18_edge_of_stability_sharpens_to_two_over_lr_and_hovers() -> None:
+    lesson = get_lesson("edge-of-stability")
+    f = lesson.measure()
+    gd, control = lesson.setup.run()
+    assert f["edge"] == 2 / 0.1 and f["lambda_minimum"] == 1 + 5**2
+    # At (0, 1) the Hessian is diag(2a + y², 1 + x²) = diag(1.04, 1): the largest is along x.
+    assert f["lambda_start"] == pytest.approx(2 * 0.02 + 1.0**2, rel=1e-12)
+    # λmax ≈ 1 + x² near the floor: the crossing is where x first reaches about √19.
+    x = gd.column("params")[:, 0]
+    assert x[f["cross"]] == pytest.approx(math.sqrt(19), abs=0.01)  # type: ignore[index]
+    assert f["band_low"] < f["edge"] < f["band_high"]  # type: ignore[operator]
+    assert abs(f["band_mid"] - 20) < 2  # type: ignore[operator]
+    loss = gd.column("loss")
+    k = f["cross"]
+    assert np.all(np.diff(loss[: k + 1]) <= 0) and np.any(np.diff(loss[k:]) > 0)  # type: ignore[operator,index]
+    assert f["x_median"] < 5  # type: ignore[operator]
+    assert control.status.kind == "converged" and np.all(np.diff(control.column("loss")) <= 0)
+
+
+def test_19_warmup_survives_where_constant_diverges_and_then_runs_at_full_speed() -> None:
+    lesson = get_lesson("warmup")
+    f = lesson.measure()
+    (warm,) = lesson.setup.run()
+    assert warm.status.kind != "diverged"
+    np.testing.assert_allclose(
+        warm.column("lr")[:201], [min(1.0, (t + 1) / 200) for t in range(201)], rtol=1e-15
+    )
+    (constant,) = lesson.setup.but(schedule="constant").run()
+    assert constant.status.kind == "diverged"
+    assert constant.status.cause.startswith("η·λmax = 24.68 > 2 since step 0")
+    # Along x the valley is a·x² (a = 0.02): GD at η contracts x by 1 − 2aη per step.
+    assert f["rate"] == pytest.approx((1 - 0.04 * 1.0) ** 2, rel=1e-9)
+    assert f["lambda_at_w"] * 1.0 < 2  # type: ignore[operator]
+    assert f["rushed_diverged"] is not None and f["constant_diverged"] is not None
+
+
+def test_20_beta_099_is_stable_but_its_oscillation_decays_by_beta_per_step() -> None:
+    f = finding("momentum-beta")
+    # Heavy ball at α = η(1−β) on λ = 4: stable while α·λ < 2(1+β).
+    assert f["high_product"] == pytest.approx(0.4 * 0.01 * 4)
+    assert f["high_limit"] == pytest.approx(2 * 1.99 / (0.01 * 4))
+    # Both roots of r² − (1+β−αλ)r + β are complex here (for λ = 4 and λ = 0.2): |r|² = β.
+    for lam in (4.0, 0.2):
+        assert (1 + 0.99 - 0.4 * 0.01 * lam) ** 2 < 4 * 0.99
+        assert (1 + 0.9 - 0.4 * 0.1 * lam) ** 2 < 4 * 0.9
+    assert f["high_rate"] == pytest.approx(0.99, abs=0.005)
+    assert f["default_rate"] == pytest.approx(0.9, abs=0.005)
+    assert f["high_steps"] > 5 * f["default_steps"]  # type: ignore[operator]
+    assert f["high_overshoot"] > 0 and f["tuned_high_steps"] > 5 * f["tuned_default_steps"]  # type: ignore[operator]

@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from optiscope.core.callspec import parse_call
-from optiscope.core.lessons import claims_geometry, claims_lecture, claims_rmsprop
+from optiscope.core.lessons import (
+    claims_geometry,
+    claims_lecture,
+    claims_rmsprop,
+    claims_stability,
+)
 from optiscope.core.lessons.catalog import LESSONS
 from optiscope.core.lessons.lesson import Lesson
 from optiscope.core.lessons.tuning import (
@@ -24,6 +29,7 @@ CONTROLS: tuple[TunedControl, ...] = (
     *claims_rmsprop.CONTROLS,
     claims_geometry.FULL_BATCH_GD,
     claims_geometry.FULL_BATCH_MOMENTUM,
+    *claims_stability.CONTROLS,
 )
 TUNED = [
     pytest.param(lesson, i, id=f"{lesson.id}-{spec}")

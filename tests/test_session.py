@@ -354,7 +354,7 @@ BAD_SPECS: dict[str, str] = {
     "optiscope:v1 view=sideways": "unknown view flag 'sideways'",
     "optiscope:v1 view=wide,stacked": "two table layouts",
     "optiscope:v1 surface=rosenbrock domain=-1,1,-1,1": "a domain applies only to formulas",
-    "optiscope:v1 schedule=warmup": "unknown schedule 'warmup'",
+    "optiscope:v1 schedule=linear": "unknown schedule 'linear'",
     "optiscope:v1 lesson=../../etc": "lesson must be a lesson id",
     "optiscope:v1 " + "x" * 5000: "too long",
 }

@@ -81,7 +81,22 @@ def _expected_cells(traj: Trajectory, k: int) -> list[str]:
     cells += [fmt(s.effective_lr[0]), fmt(s.effective_lr[1])]
     if "update_over_lr" in traj.setup.optimizer.extra_columns:  # the Adam family's |Δ|/η
         cells += [fmt(abs(s.update[0]) / s.lr), fmt(abs(s.update[1]) / s.lr)]
-    return [*cells, fmt(s.update[0]), fmt(s.update[1]), *_geometry_cells(s)]
+    cells += [fmt(s.update[0]), fmt(s.update[1]), *_geometry_cells(s)]
+    return [*cells, *_stability_cells(traj, s)]
+
+
+#: η·λmax's bound per optimizer at its defaults (2/η for GD and RMSprop, (2+2β)/(1−β) = 38
+#: for EWMA momentum and Adam at 0.9); the lecture bowl's λmax is 4 everywhere.
+BOUNDS = {"gd": 2.0, "rmsprop": 2.0, "momentum": 38.0, "adam": 38.0}
+
+
+def _stability_cells(traj: Trajectory, s: Step) -> list[str]:
+    """λmax, λmax(P⁻¹H) for the adaptive methods (its value is checked in test_stability),
+    then the threshold bound/η."""
+    cells = ["4"]
+    if "preconditioned_sharpness" in s.stability:
+        cells.append(fmt(s.stability["preconditioned_sharpness"]))
+    return [*cells, fmt(BOUNDS[traj.setup.name] / s.lr)]
 
 
 def _geometry_cells(s: Step) -> list[str]:
@@ -93,15 +108,15 @@ def _geometry_cells(s: Step) -> list[str]:
 
 async def test_rmsprop_headers_are_its_state_fields_per_coordinate() -> None:
     traj = _run("rmsprop", 20)
-    async with HostApp(traj).run_test(size=(120, 40)) as pilot:
+    async with HostApp(traj).run_test(size=(150, 40)) as pilot:
         table = pilot.app.query_one(StepTable)
         assert table.headers == [
             *("t", "w", "b", "loss", "∂w", "∂b", "S w", "S b"),
-            *("ηeff w", "ηeff b", "Δw", "Δb", "‖Δ‖", "∠−∇f"),
+            *("ηeff w", "ηeff b", "Δw", "Δb", "‖Δ‖", "∠−∇f", "λmax", "λmax(P⁻¹H)", "2/η"),
         ]
         assert table.render_line(0).text.split() == [
             *("t", "w", "b", "loss", "∂w", "∂b", "S", "w", "S", "b"),
-            *("ηeff", "w", "ηeff", "b", "Δw", "Δb", "‖Δ‖", "∠−∇f"),
+            *("ηeff", "w", "ηeff", "b", "Δw", "Δb", "‖Δ‖", "∠−∇f", "λmax", "λmax(P⁻¹H)", "2/η"),
         ]
 
 
@@ -145,12 +160,10 @@ async def test_columns_past_the_right_edge_scroll_into_view_with_t_frozen() -> N
         await pilot.pause()
         words = _cursor_line(table)[1].split()
         assert words[1] == "3"  # the frozen t column
-        assert words[-4:] == [
-            fmt(traj[3].update[0]),
-            fmt(traj[3].update[1]),
-            *_geometry_cells(traj[3]),
+        assert words[-5:] == [*_geometry_cells(traj[3]), *_stability_cells(traj, traj[3])]
+        assert table.render_line(0).text.split()[-5:] == [
+            *("‖Δ‖", "∠−∇f", "λmax", "λmax(P⁻¹H)", "38/η")
         ]
-        assert table.render_line(0).text.split()[-4:] == ["Δw", "Δb", "‖Δ‖", "∠−∇f"]
 
 
 async def test_column_keys_page_through_every_column_whole_and_mark_hidden_ones() -> None:
@@ -172,7 +185,7 @@ async def test_column_keys_page_through_every_column_whole_and_mark_hidden_ones(
         for name in table.headers:  # every column came into view at some press
             assert any(f" {name} " in f"{view.replace('‹', ' ')} " for view in views), name
         words = _cursor_line(table)[1].replace("‹", " ").split()
-        assert words[-2:] == _geometry_cells(traj[3])
+        assert words[-5:] == [*_geometry_cells(traj[3]), *_stability_cells(traj, traj[3])]
         steps_back = 0
         while table.scroll_columns(-1):
             steps_back += 1
@@ -310,10 +323,11 @@ async def test_clicking_a_row_reports_its_step() -> None:
 
 async def test_stacked_layout_gives_each_coordinate_a_line_with_its_cache_and_step() -> None:
     traj = _run("rmsprop", 30)
-    async with HostApp(traj, layout="stacked").run_test(size=(80, 24)) as pilot:
+    async with HostApp(traj, layout="stacked").run_test(size=(100, 24)) as pilot:
         table = pilot.app.query_one(StepTable)
         assert table.headers == [
-            *("t", "loss", "│  ", "value", "∂", "S", "ηeff", "Δ", "‖Δ‖ ∠"),
+            *("t", "loss", "│  ", "value", "∂", "S", "ηeff", "Δ"),
+            *("λmax", "λmax(P⁻¹H)", "2/η", "‖Δ‖ ∠"),
         ]
         table.set_cursor(12)
         await pilot.pause()
@@ -323,7 +337,7 @@ async def test_stacked_layout_gives_each_coordinate_a_line_with_its_cache_and_st
         assert first.split()[1:] == [
             "12", fmt(s.loss), "│", "w", fmt(s.params[0]), fmt(s.grad[0]),
             fmt(s.state["s"][0]), fmt(s.effective_lr[0]), fmt(s.update[0]),
-            _geometry_cells(s)[0],
+            *_stability_cells(traj, s), _geometry_cells(s)[0],
         ]  # fmt: skip
         assert second.split() == [
             "│", "b", fmt(s.params[1]), fmt(s.grad[1]),

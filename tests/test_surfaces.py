@@ -30,6 +30,7 @@ EXPECTED_NAMES = {
     "ackley",
     "styblinski-tang",
     "regression",
+    "sharpening",
 }
 
 # Every registered surface with its defaults, plus extra settings where they change the shape.
@@ -157,6 +158,84 @@ def test_grad_matches_central_differences(surface: Surface) -> None:
         atol = 1e-7 * (1.0 + abs(float(surface.f(x, y))))
         assert abs(ax - fdx) <= 1e-6 * scale + atol, (x, y, ax, fdx)
         assert abs(ay - fdy) <= 1e-6 * scale + atol, (x, y, ay, fdy)
+
+
+def _fd_hessians(surface: Surface, xs: Array, ys: Array) -> Array:
+    """Central differences of the analytic gradient (itself checked above), steps scaled to
+    each coordinate, symmetrised: an independent Hessian for every point."""
+    out = []
+    for x, y in zip(xs, ys, strict=True):
+        hx, hy = 1e-5 * max(1.0, abs(x)), 1e-5 * max(1.0, abs(y))
+        dx = (_grad(surface, x + hx, y) - _grad(surface, x - hx, y)) / (2 * hx)
+        dy = (_grad(surface, x, y + hy) - _grad(surface, x, y - hy)) / (2 * hy)
+        hess = np.column_stack([dx, dy])
+        out.append(0.5 * (hess + hess.T))
+    return np.array(out)
+
+
+def _off_kinks(surface: Surface, xs: Array, ys: Array) -> tuple[Array, Array]:
+    """Points a finite-difference step away from the kinks (the V valley's floor) and from
+    Ackley's cone tip, where no Hessian exists."""
+    keep = np.hypot(xs, ys) > 1e-3
+    if surface.name == "vee":
+        keep &= np.abs(xs) > 1e-3
+    return xs[keep], ys[keep]
+
+
+def test_hessian_matches_central_differences_of_the_gradient(surface: Surface) -> None:
+    xs, ys = _off_kinks(surface, *_random_points(surface, 40, seed=2))
+    analytic = surface.hessian(xs, ys)
+    assert analytic.shape == (len(xs), 2, 2)
+    np.testing.assert_array_equal(analytic[:, 0, 1], analytic[:, 1, 0])
+    numeric = _fd_hessians(surface, xs, ys)
+    scale = np.abs(numeric).max(axis=(1, 2), keepdims=True) + 1.0
+    assert np.all(np.abs(analytic - numeric) <= 1e-5 * scale), surface.name
+
+
+def test_sharpness_is_the_largest_eigenvalue_of_the_independent_hessian(surface: Surface) -> None:
+    xs, ys = _off_kinks(surface, *_random_points(surface, 40, seed=3))
+    expected = np.linalg.eigvalsh(_fd_hessians(surface, xs, ys))[:, -1]
+    sharpness = surface.sharpness(np.stack([xs, ys], axis=-1))
+    scale = np.abs(expected) + 1.0
+    assert np.all(np.abs(sharpness - expected) <= 1e-5 * scale), surface.name
+
+
+def test_hessian_of_one_point_and_of_a_grid(surface: Surface) -> None:
+    x, y = (float(v) for v in surface.start())
+    one = surface.hessian(x, y)
+    grid = surface.hessian(np.full((3, 4), x), np.full((3, 4), y))
+    assert one.shape == (2, 2) and grid.shape == (3, 4, 2, 2)
+    np.testing.assert_array_equal(grid, np.broadcast_to(one, (3, 4, 2, 2)))
+    assert float(surface.sharpness(np.array([x, y]))) == pytest.approx(
+        np.linalg.eigvalsh(one)[-1], rel=1e-12, abs=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "point", "hessian"),
+    [
+        ("lecture-bowl", (-4.7, -1.3), [[0.2, 0.0], [0.0, 4.0]]),
+        ("booth", (0.0, 0.0), [[10.0, 8.0], [8.0, 10.0]]),
+        ("rosenbrock", (1.0, 1.0), [[802.0, -400.0], [-400.0, 200.0]]),
+        ("himmelblau", (3.0, 2.0), [[74.0, 20.0], [20.0, 34.0]]),
+        ("sharpening", (0.0, 0.0), [[0.04, 0.0], [0.0, 1.0]]),
+        ("sharpening", (4.0, 0.0), [[0.04, 0.0], [0.0, 17.0]]),
+        ("rastrigin", (0.0, 0.0), [[2 + 40 * math.pi**2, 0.0], [0.0, 2 + 40 * math.pi**2]]),
+    ],
+)
+def test_hessians_at_points_worked_by_hand(
+    name: str, point: tuple[float, float], hessian: list[list[float]]
+) -> None:
+    np.testing.assert_allclose(get_surface(name).hessian(*point), hessian, rtol=1e-14)
+
+
+def test_sharpening_valleys_curvature_across_grows_along_it() -> None:
+    s = get_surface("sharpening")
+    xs = np.linspace(0.0, 5.0, 11)
+    np.testing.assert_allclose(s.sharpness(np.stack([xs, 0 * xs], -1)), 1 + xs * xs)
+    assert s.minima[0].point == (5.0, 0.0)
+    moved = get_surface("sharpening", center=0.0)
+    assert moved.minima[0].point == (0.0, 0.0) and moved.sharpness(np.zeros(2)) == 1.0
 
 
 def test_minima_are_stationary_with_the_listed_value(surface: Surface) -> None:

@@ -17,6 +17,7 @@ from . import claims_adam as adam_claims
 from . import claims_geometry as geometry
 from . import claims_lecture as lecture
 from . import claims_rmsprop as rmsprop_claims
+from . import claims_stability as stability
 from .lesson import Lesson
 from .tuning import TO_THREE, fixed, matched, tuned
 
@@ -358,6 +359,71 @@ LESSONS: tuple[Lesson, ...] = (
         "Adam's |Δ|/η column (the step in units of lr) against sign-GD's constant 1; then "
         "raise σ in the controls (4, say) and watch Adam's fall.",
         adam_claims.sign_until_noisy,
+    ),
+    Lesson(
+        18,
+        "edge-of-stability",
+        "Why does my loss stop falling smoothly?",
+        "GD at a fixed lr on a valley that narrows toward its minimum: the loss falls, then "
+        "starts to jump up and down. Is the lr too large, and what sets where it stalls?",
+        "Cohen et al. 2021, “Gradient descent on neural networks typically occurs at the "
+        "edge of stability”; Damian et al. 2023, “Self-stabilization”",
+        Setup("sharpening", (0.0, 1.0), ("gd(lr=0.1)", "gd(lr=0.07)"), steps=5000),
+        (
+            fixed(
+                "2/η = 20 lies between λmax at the start and at the minimum, so the edge "
+                "is on the path"
+            ),
+            fixed("2/η above λmax at the minimum: no edge on the path, the control run"),
+        ),
+        "The λmax column beside 2/η in GD's table (o switches tables), then the loss view "
+        "(v): a smooth fall until λmax reaches 2/η, then spikes while it hovers there.",
+        stability.edge_of_stability,
+    ),
+    Lesson(
+        19,
+        "warmup",
+        "Why warm up the learning rate?",
+        "From a sharp start the lr I want diverges at once. Does ramping it up over the "
+        "first steps help, how, and is it then faster than a smaller constant lr?",
+        "Kalra & Barkeshli 2024, “Why warmup the learning rate?”",
+        Setup(
+            "sharpening(center=0)",
+            (4.5, 1.0),
+            ("gd(lr=1)",),
+            schedule="warmup(W=200)",
+            steps=600,
+        ),
+        (
+            fixed(
+                "η = 1 is stable at the flat minimum (λmax = 1) but diverges from this start "
+                "as a constant lr; W = 200, since W = 100 diverges"
+            ),
+        ),
+        "The λmax column falling while η (the schedule) rises, then set the schedule to "
+        "constant in the controls and watch the status line.",
+        stability.warmup,
+    ),
+    Lesson(
+        20,
+        "momentum-beta",
+        "Why does momentum with β = 0.99 go haywire?",
+        "With β = 0.99 the path shoots past the minimum, comes back, and keeps swinging. "
+        "Is the lr too large for that β, and why does it settle so slowly?",
+        "Distill, “Why Momentum Really Works” (distillpub/post--momentum#90)",
+        Setup(
+            "lecture-bowl",
+            A,
+            ("momentum(lr=0.4, beta=0.99)", "momentum(lr=0.4, beta=0.9)"),
+            steps=1000,
+        ),
+        (
+            fixed("β = 0.99 as asked, at the course momentum's lr on this bowl"),
+            fixed("the course's β = 0.9 at the same lr, so only β differs"),
+        ),
+        "The two paths (the β = 0.99 one swings past the minimum), the λmax and threshold "
+        "columns (4 against 995: far from unstable), then the loss view (v).",
+        stability.beta_too_large,
     ),
 )
 

@@ -9,6 +9,7 @@ from .classic import Beale, GoldsteinPrice, Himmelblau, Rosenbrock, SixHumpCamel
 from .multimodal import Ackley, Rastrigin
 from .regression import Regression
 from .saddle import Saddle
+from .sharpening import SharpeningValley
 from .vee import Vee
 
 __all__ = [
@@ -21,8 +22,9 @@ __all__ = [
     "surface_names",
 ]
 
-# Teaching order: conditioning on bowls first, then real data and noise, a saddle, curved
-# valleys, several minima, and finally many local minima.
+# Teaching order: conditioning on bowls first, then real data and noise, a saddle, a valley
+# that sharpens (the edge of stability), curved valleys, several minima, and finally many
+# local minima.
 SURFACES: dict[str, type[Surface]] = {
     cls.name: cls
     for cls in (
@@ -34,6 +36,7 @@ SURFACES: dict[str, type[Surface]] = {
         Regression,
         Vee,
         Saddle,
+        SharpeningValley,
         Rosenbrock,
         Beale,
         Himmelblau,
@@ -61,6 +64,8 @@ _ALIASES = {
     "v-valley": "vee",
     "abs": "vee",
     "linear-regression": "regression",
+    "sharpening-valley": "sharpening",
+    "edge-of-stability": "sharpening",
 }
 
 

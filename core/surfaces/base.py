@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from ..curvature import largest_symmetric
 from ..params import Param, Value, resolve
 
 Array = npt.NDArray[np.float64]
@@ -27,8 +28,9 @@ class Minimum:
 class Surface:
     """A 2-D loss surface f(x, y).
 
-    Subclasses set the class attributes and implement ``f`` and ``grad`` with NumPy so both
-    accept arrays of any (broadcastable) shape: one point, a path, or a 300x300 grid.
+    Subclasses set the class attributes and implement ``f``, ``grad`` and ``hessian`` with
+    NumPy so they accept arrays of any (broadcastable) shape: one point, a path, or a
+    300x300 grid.
     Parameterised surfaces declare ``PARAMS``; their values are validated and available as
     ``self.settings``.
     """
@@ -71,6 +73,14 @@ class Surface:
     def grad(self, x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
         raise NotImplementedError
 
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        """∇²f at every point, shape (..., 2, 2): analytic, like ``grad``.
+
+        Where f has a kink (|w|) the Hessian is taken on either side of it: the kink itself
+        is a line of no area, and a Dirac delta is not a number a table can show.
+        """
+        raise NotImplementedError
+
     def grad_at_step(self, x: ArrayLike, y: ArrayLike, t: int, seed: int) -> tuple[Array, Array]:
         """The gradient an optimizer sees at step ``t``: exact here, mini-batch where overridden.
 
@@ -93,6 +103,12 @@ class Surface:
         p = np.asarray(points, dtype=np.float64)
         gx, gy = self.grad(p[..., 0], p[..., 1])
         return np.stack(np.broadcast_arrays(gx, gy), axis=-1).astype(np.float64, copy=False)
+
+    def sharpness(self, points: ArrayLike) -> Array:
+        """λmax(∇²f) at stacked points (..., 2): the curvature GD's step must stay under
+        2/η along the steepest direction. For a mini-batch surface, the full loss's."""
+        p = np.asarray(points, dtype=np.float64)
+        return largest_symmetric(self.hessian(p[..., 0], p[..., 1]))
 
     def start(self, name: str | None = None) -> tuple[float, float]:
         """A named start, or the default one."""

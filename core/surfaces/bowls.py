@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from ..params import Param
 from .base import Array, ArrayLike, Minimum, Surface
-from .common import Box, FixedSurface, as_pair
+from .common import Box, FixedSurface, as_pair, constant_hessian
 
 _ORIGIN = (Minimum((0.0, 0.0), 0.0),)
 
@@ -42,6 +42,10 @@ class LectureBowl(FixedSurface):
         w, b = as_pair(x, y)
         return 0.2 * w, 4.0 * b
 
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        w, _ = as_pair(x, y)
+        return constant_hessian(w, 0.2, 0.0, 4.0)
+
 
 class RoundBowl(FixedSurface):
     """The well-conditioned control: what the lecture bowl would be with κ = 1."""
@@ -70,6 +74,10 @@ class RoundBowl(FixedSurface):
     def grad(self, x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
         xa, ya = as_pair(x, y)
         return 2.0 * xa, 2.0 * ya
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, _ = as_pair(x, y)
+        return constant_hessian(xa, 2.0, 0.0, 2.0)
 
 
 # The lecture's starts, expressed in the bowl's own (u, v) frame before rotation.
@@ -154,6 +162,10 @@ class RotatedBowl(Surface):
         xa, ya = as_pair(x, y)
         return self._hxx * xa + self._hxy * ya, self._hxy * xa + self._hyy * ya
 
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, _ = as_pair(x, y)
+        return constant_hessian(xa, self._hxx, self._hxy, self._hyy)
+
 
 class Matyas(FixedSurface):
     """A fixed diagonal valley, the classic benchmark version of the rotated bowl."""
@@ -182,6 +194,10 @@ class Matyas(FixedSurface):
     def grad(self, x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
         xa, ya = as_pair(x, y)
         return 0.52 * xa - 0.48 * ya, 0.52 * ya - 0.48 * xa
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, _ = as_pair(x, y)
+        return constant_hessian(xa, 0.52, -0.48, 0.52)
 
 
 class Booth(FixedSurface):
@@ -216,3 +232,7 @@ class Booth(FixedSurface):
         r1 = xa + 2.0 * ya - 7.0
         r2 = 2.0 * xa + ya - 5.0
         return 2.0 * r1 + 4.0 * r2, 4.0 * r1 + 2.0 * r2
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, _ = as_pair(x, y)
+        return constant_hessian(xa, 10.0, 8.0, 10.0)

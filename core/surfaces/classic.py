@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from .base import Array, ArrayLike, Minimum
-from .common import FixedSurface, as_pair
+from .common import FixedSurface, as_pair, symmetric
 
 
 class Rosenbrock(FixedSurface):
@@ -41,6 +41,10 @@ class Rosenbrock(FixedSurface):
         xa, ya = as_pair(x, y)
         r = ya - xa * xa
         return -2.0 * (1.0 - xa) - 400.0 * xa * r, 200.0 * r
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, ya = as_pair(x, y)
+        return symmetric(2.0 - 400.0 * ya + 1200.0 * xa * xa, -400.0 * xa, 200.0 + 0.0 * xa)
 
 
 class Beale(FixedSurface):
@@ -84,6 +88,22 @@ class Beale(FixedSurface):
         gy = 2.0 * xa * (t1 + 2.0 * ya * t2 + 3.0 * y2 * t3)
         return gx, gy
 
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        # f = Σ tₖ², tₖ = cₖ − x + x·yᵏ: ∂ₓtₖ = yᵏ − 1, ∂ᵧtₖ = k·x·yᵏ⁻¹, ∂ₓₓtₖ = 0,
+        # ∂ₓᵧtₖ = k·yᵏ⁻¹, ∂ᵧᵧtₖ = k(k−1)·x·yᵏ⁻², and ∂²(t²) = 2(∂t ∂tᵀ + t·∂²t).
+        xa, ya = as_pair(x, y)
+        y2 = ya * ya
+        y3 = y2 * ya
+        t1 = 1.5 - xa + xa * ya
+        t2 = 2.25 - xa + xa * y2
+        t3 = 2.625 - xa + xa * y3
+        dx1, dx2, dx3 = ya - 1.0, y2 - 1.0, y3 - 1.0
+        dy1, dy2, dy3 = xa, 2.0 * xa * ya, 3.0 * xa * y2
+        hxx = 2.0 * (dx1 * dx1 + dx2 * dx2 + dx3 * dx3)
+        hxy = 2.0 * (dx1 * dy1 + t1 + dx2 * dy2 + 2.0 * ya * t2 + dx3 * dy3 + 3.0 * y2 * t3)
+        hyy = 2.0 * (dy1 * dy1 + dy2 * dy2 + 2.0 * xa * t2 + dy3 * dy3 + 6.0 * xa * ya * t3)
+        return symmetric(hxx, hxy, hyy)
+
 
 class Himmelblau(FixedSurface):
     """Four minima of equal depth, so the basin reached is a fingerprint of the method."""
@@ -122,6 +142,12 @@ class Himmelblau(FixedSurface):
         r1 = xa * xa + ya - 11.0
         r2 = xa + ya * ya - 7.0
         return 4.0 * xa * r1 + 2.0 * r2, 2.0 * r1 + 4.0 * ya * r2
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, ya = as_pair(x, y)
+        return symmetric(
+            12.0 * xa * xa + 4.0 * ya - 42.0, 4.0 * (xa + ya), 4.0 * xa + 12.0 * ya * ya - 26.0
+        )
 
 
 class SixHumpCamel(FixedSurface):
@@ -162,6 +188,11 @@ class SixHumpCamel(FixedSurface):
         gx = xa * (8.0 - 8.4 * x2 + 2.0 * x2 * x2) + ya
         gy = xa + ya * (16.0 * ya * ya - 8.0)
         return gx, gy
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, ya = as_pair(x, y)
+        x2 = xa * xa
+        return symmetric(8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0 + 0.0 * xa, 48.0 * ya * ya - 8.0)
 
 
 class GoldsteinPrice(FixedSurface):
@@ -221,6 +252,30 @@ class GoldsteinPrice(FixedSurface):
         db_dy = -6.0 * r * s + r2 * (54.0 * ya - 36.0 * xa + 48.0)
         return da * b + a * db_dx, da * b + a * db_dy
 
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        # a depends on x and y only through u = x + y (q = 19 − 14u + 3u²) and b only
+        # through r = 2x − 3y (s = 18 − 16r + 3r²), so each factor has one first and one
+        # second derivative, and f = a·b has ∂²f = a''·b·∇u∇uᵀ + a'b'·(∇u∇rᵀ + ∇r∇uᵀ)
+        # + a·b''·∇r∇rᵀ with ∇u = (1, 1), ∇r = (2, −3).
+        xa, ya = as_pair(x, y)
+        u = xa + ya
+        p = u + 1.0
+        q = 19.0 - 14.0 * u + 3.0 * u * u
+        dq = 6.0 * u - 14.0
+        a = 1.0 + p * p * q
+        da = p * (2.0 * q + p * dq)
+        dda = 2.0 * q + 4.0 * p * dq + 6.0 * p * p
+        r = 2.0 * xa - 3.0 * ya
+        s = 18.0 - 16.0 * r + 3.0 * r * r
+        ds = 6.0 * r - 16.0
+        b = 30.0 + r * r * s
+        db = r * (2.0 * s + r * ds)
+        ddb = 2.0 * s + 4.0 * r * ds + 6.0 * r * r
+        hxx = dda * b + 4.0 * da * db + 4.0 * a * ddb
+        hxy = dda * b - da * db - 6.0 * a * ddb
+        hyy = dda * b - 6.0 * da * db + 9.0 * a * ddb
+        return symmetric(hxx, hxy, hyy)
+
 
 _ST_DEEP = -2.903534027771177
 _ST_SHALLOW = 2.746802770990837
@@ -261,3 +316,7 @@ class StyblinskiTang(FixedSurface):
     def grad(self, x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
         xa, ya = as_pair(x, y)
         return xa * (2.0 * xa * xa - 16.0) + 2.5, ya * (2.0 * ya * ya - 16.0) + 2.5
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, ya = as_pair(x, y)
+        return symmetric(6.0 * xa * xa - 16.0, 0.0 * xa, 6.0 * ya * ya - 16.0)

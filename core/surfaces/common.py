@@ -1,4 +1,5 @@
-"""Shared plumbing for the catalogue: float64 inputs and settings-free geometry."""
+"""Shared plumbing for the catalogue: float64 inputs, Hessians as arrays and settings-free
+geometry."""
 
 from __future__ import annotations
 
@@ -27,6 +28,31 @@ def as_pair(x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
     if xa.shape != ya.shape:
         xa, ya = np.broadcast_arrays(xa, ya)
     return xa, ya
+
+
+def symmetric(hxx: ArrayLike, hxy: ArrayLike, hyy: ArrayLike) -> Array:
+    """The Hessian [[hxx, hxy], [hxy, hyy]] of every point, shape (..., 2, 2).
+
+    Entries may be constants (a bowl's) or arrays of the points' shape; they are broadcast,
+    so one point gives (2, 2) and a 300x300 grid (300, 300, 2, 2).
+    """
+    a, b, c = np.broadcast_arrays(
+        np.asarray(hxx, dtype=np.float64),
+        np.asarray(hxy, dtype=np.float64),
+        np.asarray(hyy, dtype=np.float64),
+    )
+    out = np.empty((*a.shape, 2, 2))
+    out[..., 0, 0] = a
+    out[..., 0, 1] = b
+    out[..., 1, 0] = b
+    out[..., 1, 1] = c
+    return out
+
+
+def constant_hessian(x: ArrayLike, hxx: float, hxy: float, hyy: float) -> Array:
+    """A quadratic's Hessian, the same at every point of ``x``'s shape."""
+    shape = np.shape(x)
+    return symmetric(np.full(shape, hxx), np.full(shape, hxy), np.full(shape, hyy))
 
 
 class FixedSurface(Surface):

@@ -73,6 +73,8 @@ class FormulaSurface(Surface):
         self.gradient_expressions = gradient(parsed.expr)
         self._f: Program = build_program([parsed.expr], X, Y)
         self._grad: Program = build_program(list(self.gradient_expressions), X, Y)
+        # Built on first use: most formulas are only ever stepped on, never asked λmax.
+        self._hessian_program: Program | None = None
         # Surface declares these per class (a built-in's never change); a formula's are its own.
         self.formula = f"f(x, y) = {self.text}"  # type: ignore[misc]
         self._constant = not parsed.expr.free_symbols
@@ -98,6 +100,22 @@ class FormulaSurface(Surface):
         with np.errstate(all="ignore"):
             gx, gy = self._grad.run(xa, ya)
         return _shaped(gx, xa), _shaped(gy, xa)
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        """sympy's exact second derivatives, compiled like ∇f (never evaluated as text)."""
+        from .common import symmetric
+
+        program = self._hessian_program
+        if program is None:
+            from .formula_numeric import build_program
+            from .formula_parser import X, Y, hessian
+
+            program = build_program(list(hessian(self.expression)), X, Y)
+            self._hessian_program = program
+        xa, ya = as_pair(x, y)
+        with np.errstate(all="ignore"):
+            hxx, hxy, hyy = program.run(xa, ya)
+        return symmetric(_shaped(hxx, xa), _shaped(hxy, xa), _shaped(hyy, xa))
 
     # -- geometry ----------------------------------------------------------------------------
     @property

@@ -393,3 +393,13 @@ def gradient(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
     """(∂f/∂x, ∂f/∂y), exact, left undistributed like the parsed tree."""
     with distribute(False):
         return sympy.diff(expr, X), sympy.diff(expr, Y)
+
+
+def hessian(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+    """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²), exact. The derivative of sign(u) (from |u|) is a Dirac
+    delta at u = 0: a kink has no finite curvature, and off it the delta is 0, which is
+    what it is replaced by (as a built-in surface's Hessian is taken either side of a kink)."""
+    gx, gy = gradient(expr)
+    with distribute(False):
+        parts = (sympy.diff(gx, X), sympy.diff(gx, Y), sympy.diff(gy, Y))
+    return tuple(p.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0)) for p in parts)

@@ -9,7 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from .base import Array, ArrayLike, Minimum
-from .common import FixedSurface, as_pair
+from .common import FixedSurface, as_pair, symmetric
 
 _TWO_PI = 2.0 * math.pi
 
@@ -42,6 +42,11 @@ class Rastrigin(FixedSurface):
         xa, ya = as_pair(x, y)
         k = 10.0 * _TWO_PI
         return 2.0 * xa + k * np.sin(_TWO_PI * xa), 2.0 * ya + k * np.sin(_TWO_PI * ya)
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, ya = as_pair(x, y)
+        k = 10.0 * _TWO_PI * _TWO_PI
+        return symmetric(2.0 + k * np.cos(_TWO_PI * xa), 0.0 * xa, 2.0 + k * np.cos(_TWO_PI * ya))
 
 
 class Ackley(FixedSurface):
@@ -79,3 +84,24 @@ class Ackley(FixedSurface):
         cone = 2.0 * np.exp(-0.2 * r) / np.where(rho > 0.0, r, np.inf)
         waves = math.pi * np.exp(0.5 * (np.cos(_TWO_PI * xa) + np.cos(_TWO_PI * ya)))
         return cone * xa + waves * np.sin(_TWO_PI * xa), cone * ya + waves * np.sin(_TWO_PI * ya)
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        """The cone's gradient is φ(r)·(x, y) with φ = 2·exp(−0.2r)/r and r = ρ/√2, so its
+        Hessian is φ·I + φ'(r)/(2r)·(x, y)(x, y)ᵀ; at the origin, its tip, there is none
+        (NaN). The ripples add π²·e^w·(2cos 2πx − sin² 2πx) on the diagonal and
+        −π²·e^w·sin 2πx·sin 2πy across, w = ½(cos 2πx + cos 2πy)."""
+        xa, ya = as_pair(x, y)
+        r = np.hypot(xa, ya) * math.sqrt(0.5)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            decay = np.exp(-0.2 * r)
+            phi = 2.0 * decay / r
+            radial = -2.0 * decay * (0.2 * r + 1.0) / (r * r) / (2.0 * r)
+        radial = np.where(r > 0.0, radial, np.nan)
+        sx, sy = np.sin(_TWO_PI * xa), np.sin(_TWO_PI * ya)
+        cx, cy = np.cos(_TWO_PI * xa), np.cos(_TWO_PI * ya)
+        waves = math.pi**2 * np.exp(0.5 * (cx + cy))
+        return symmetric(
+            phi + radial * xa * xa + waves * (2.0 * cx - sx * sx),
+            radial * xa * ya - waves * sx * sy,
+            phi + radial * ya * ya + waves * (2.0 * cy - sy * sy),
+        )

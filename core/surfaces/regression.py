@@ -11,7 +11,7 @@ import numpy.typing as npt
 from ..errors import OptiscopeError
 from ..params import Param
 from .base import Array, ArrayLike, Minimum, Surface
-from .common import Box, as_pair
+from .common import Box, as_pair, constant_hessian
 
 # Centred x of spread ±0.4 gives mean(x²) ≈ 0.053 against the bias's curvature 1: an
 # axis-aligned bowl with κ ≈ 19, close to the lecture's 20.
@@ -130,6 +130,11 @@ class Regression(Surface):
         dw = w - self._w_star
         db = b - self._b_star
         return self._mxx * dw + self._mx * db, self._mx * dw + db
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        """The full-batch loss's (also under mini-batches): mean of [xᵢ, 1]ᵀ[xᵢ, 1]."""
+        w, _ = as_pair(x, y)
+        return constant_hessian(w, self._mxx, self._mx, 1.0)
 
     @property
     def stochastic(self) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from .base import Array, ArrayLike, Minimum
-from .common import FixedSurface, as_pair
+from .common import FixedSurface, as_pair, symmetric
 
 _ROOT2 = math.sqrt(2.0)
 
@@ -43,3 +43,7 @@ class Saddle(FixedSurface):
     def grad(self, x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
         xa, ya = as_pair(x, y)
         return 2.0 * xa, ya * (ya * ya - 2.0)
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        xa, ya = as_pair(x, y)
+        return symmetric(2.0 + 0.0 * xa, 0.0 * xa, 3.0 * ya * ya - 2.0)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..params import Param
 from .base import Array, ArrayLike, Minimum
-from .common import FixedSurface, as_pair
+from .common import FixedSurface, as_pair, constant_hessian
 
 
 class Vee(FixedSurface):
@@ -51,3 +51,8 @@ class Vee(FixedSurface):
     def grad(self, x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
         w, b = as_pair(x, y)
         return float(self.settings["slope"]) * np.sign(w), 1.0 * b
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        """Flat in w on either side of the floor (the kink at w = 0 is left out), 1 in b."""
+        w, _ = as_pair(x, y)
+        return constant_hessian(w, 0.0, 0.0, 1.0)

@@ -29,6 +29,7 @@ def list_lines(what: str) -> list[str]:
         f"{name:<{width}}  {kind.summary}"
         + (f" [{', '.join(p.name for p in kind.schema)}]" if kind.schema else "")
         + (f"; {kind.note}" if kind.note else "")
+        + (f". Use: {kind.use}" if kind.use else "")
         for name, kind in KINDS.items()
     ]
 
