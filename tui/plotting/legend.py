@@ -31,13 +31,18 @@ def legend_size(entries: Sequence[Entry], canvas: Canvas) -> tuple[int, int]:
 
 
 def best_corner(
-    canvas: Canvas, size: tuple[int, int], points: Sequence[npt.ArrayLike]
+    canvas: Canvas,
+    size: tuple[int, int],
+    points: Sequence[npt.ArrayLike],
+    avoid: tuple[bool, bool] | None = None,
 ) -> tuple[bool, bool]:
-    """The corner whose legend box covers the fewest of ``points`` (preference breaks ties)."""
+    """The corner whose legend box covers the fewest of ``points`` (preference breaks ties),
+    other than ``avoid`` (a corner another legend holds)."""
     width, rows = size
     counts = []
     cells = [canvas.marker_cells(p) for p in points if np.size(p)]
-    for top, right in CORNERS:
+    corners = [c for c in CORNERS if c != avoid]
+    for top, right in corners:
         c0 = canvas.cols - width if right else 0
         r0 = canvas.rows - rows if top else 0
         hidden = 0
@@ -45,7 +50,7 @@ def best_corner(
             box = inside & (cx >= c0) & (cx < c0 + width) & (cy >= r0) & (cy < r0 + rows)
             hidden += int(np.count_nonzero(box))
         counts.append(hidden)
-    return CORNERS[int(np.argmin(counts))]
+    return corners[int(np.argmin(counts))]
 
 
 def legend_layer(
