@@ -211,7 +211,6 @@ async def test_the_wheel_zooms_about_the_pointer() -> None:
         event = events.MouseScrollUp(
             plot, x, y, 0, 0, 0, False, False, False, screen_x=region.x + x, screen_y=region.y + y
         )
-        (wx0, wx1), (wy0, wy1) = plot.window
         (vx0, vx1), (vy0, vy1) = plot.view
         plot.on_mouse_scroll_up(event)
         (x0, x1), (y0, y1) = plot.view
