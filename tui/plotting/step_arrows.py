@@ -40,7 +40,10 @@ def vector_overlay(vectors: StepVectors, color: str) -> VectorOverlay:
     entries: list[Entry] = []
     addends = {id(v) for v in vectors.addends}
     at = np.array(tail)
-    for v in vectors.drawn():
+    drawn = vectors.drawn()
+    # Plain GD's step is its own reference: one arrow, named both ways.
+    same = np.array_equal(vectors.gd.value, vectors.step.value)
+    for v in drawn[1:] if same else drawn:
         value = (float(v.value[0]), float(v.value[1]))
         if id(v) in addends:
             arrows.append(Arrow((float(at[0]), float(at[1])), value, v.symbol, "dashed", plain))
@@ -49,7 +52,10 @@ def vector_overlay(vectors: StepVectors, color: str) -> VectorOverlay:
             arrows.append(Arrow(tail, value, v.symbol, "solid", bold))
         else:
             arrows.append(Arrow(tail, value, v.symbol, "dotted", plain))
-        entries.append((v.symbol, bold if v is vectors.step else plain, _text(v), None))
+        text = _text(v)
+        if same and v is vectors.step:
+            text = f"step taken = −η∇f {fmt(v.length)}"
+        entries.append((v.symbol, bold if v is vectors.step else plain, text, None))
     return VectorOverlay(tuple(arrows), tuple(entries))
 
 

@@ -213,11 +213,16 @@ class ContourPlot(LayeredPlot, can_focus=True):
     def zoom(self, factor: float, about: tuple[float, float] | None = None) -> None:
         """Scale the window span by ``factor`` about a point: 0.5 zooms in 2x, 2.0 out.
 
-        ``about`` (data coordinates) stays where it is on screen; it defaults to the centre.
+        ``about`` (data coordinates) stays where it is on screen; it defaults to where the
+        vectors are drawn while they are, else to the centre.
         """
         if not (np.isfinite(factor) and factor > 0):
             return
         (x0, x1), (y0, y1) = self._view
+        if about is None and self._vectors is not None:
+            about = self._vectors.arrows[-1].tail  # the step Δ, drawn last, starts there
+            inside = x0 <= about[0] <= x1 and y0 <= about[1] <= y1
+            about = about if inside else None
         cx, cy = about if about is not None else ((x0 + x1) / 2, (y0 + y1) / 2)
         new = (
             (cx + (x0 - cx) * factor, cx + (x1 - cx) * factor),
