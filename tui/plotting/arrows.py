@@ -46,6 +46,8 @@ class ArrowCells:
     head_glyph: str
     clipped: bool
     direction: tuple[int, int]
+    #: Shorter than a cell: the head lands where the arrow starts (under the run's marker).
+    within_a_cell: bool = False
 
 
 def clip(
@@ -112,9 +114,10 @@ def arrow_cells(arrow: Arrow, canvas: Canvas) -> ArrowCells | None:
     sector = head_index(dx * scale_x, dy * scale_y)
     clipped = t1 < 1.0
     head = (min(b[0] // 2, canvas.cols - 1), min(b[1] // 4, canvas.rows - 1))
+    start = (min(a[0] // 2, canvas.cols - 1), min(a[1] // 4, canvas.rows - 1))
     glyph = (CLIPPED_HEADS if clipped else HEADS)[sector]
     step = [(1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1)][sector]
-    return ArrowCells(shaft, head, glyph, clipped, step)
+    return ArrowCells(shaft, head, glyph, clipped, step, head == start)
 
 
 def arrows_layer(canvas: Canvas, arrows: Sequence[Arrow]) -> tuple[Layer, list[bool]]:
@@ -134,7 +137,7 @@ def arrows_layer(canvas: Canvas, arrows: Sequence[Arrow]) -> tuple[Layer, list[b
             old = shafts.get(cell)
             shafts[cell] = ((old[0] if old else 0) | mask, arrow.style)
         heads.append((cells.head, cells.head_glyph, arrow.style))
-        if arrow.symbol:
+        if arrow.symbol and not cells.within_a_cell:
             tag = (cells.head[0] + cells.direction[0], cells.head[1] + cells.direction[1])
             if 0 <= tag[0] < canvas.cols and 0 <= tag[1] < canvas.rows:
                 tags.append((tag, arrow.symbol[:1], arrow.style))

@@ -149,6 +149,8 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self._field: Field | None = None
         self._field_key: Hashable = None
         self._field_cells: Layer = {}
+        #: Where the vectors' legend was drawn: (x, y, width, rows) in the widget's content.
+        self.overlay_legend_box: tuple[int, int, int, int] | None = None
         if surface is not None:
             self.set_surface(surface)
 
@@ -483,6 +485,7 @@ class ContourPlot(LayeredPlot, can_focus=True):
     def _overlay_legend(self, canvas: Canvas, clipped: bool) -> Layer:
         """Names and true lengths of the step's arrows, and the field's scale, in the corner
         the paths and the series legend leave freest."""
+        self.overlay_legend_box = None
         entries: list[Entry] = list(self._vectors.entries) if self._vectors else []
         if clipped:
             entries.append((CLIPPED_HEADS[0], None, "goes on off the view", None))
@@ -495,10 +498,16 @@ class ContourPlot(LayeredPlot, can_focus=True):
             return {}
         avoid = self._legend_corner if self.show_legend and self._series else None
         points = [s.points for s in self._series]
-        if self._vectors is not None and self._vectors.arrows:
-            tail = self._vectors.arrows[0].tail
-            points.append(np.array([tail]))
+        if self._vectors is not None:  # the arrows weigh more than the paths: 10 points each
+            t = np.linspace(0.0, 1.0, 10)[:, None]
+            for arrow in self._vectors.arrows:
+                along = np.array(arrow.tail) + t * np.array(arrow.vector)
+                points += [along] * 10
         corner = best_corner(canvas, size, points, avoid=avoid)
+        top, right = corner
+        x = canvas.left + (canvas.cols - size[0] if right else 0)
+        y = canvas.top + (0 if top else canvas.rows - size[1])
+        self.overlay_legend_box = (x, y, size[0], size[1])
         return legend_layer(canvas, entries, corner, None)
 
 
