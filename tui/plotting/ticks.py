@@ -136,9 +136,11 @@ def ticks_within(
     integers: bool = False,
     label: Labeler = default_label,
 ) -> Axis:
-    """Ticks on exactly [lo, hi]: the round step whose ticks fall most evenly (then nearest
-    ``target`` cells apart). For an axis that must not move, such as a run's step axis."""
-    best: tuple[tuple[float, float], float] | None = None
+    """Ticks on exactly [lo, hi]: the round step whose ticks fall evenly (within 5% of
+    their gap, a cell at most on a wide axis), at least three of them, the last at ``hi``
+    if one can be, then nearest ``target`` cells apart. For an axis that must not move,
+    such as a run's step axis."""
+    best: tuple[tuple[float, ...], float] | None = None
     for step in nice_steps(hi - lo, bins, integers):
         chosen = ticks_in(lo, hi, step)
         if len(chosen) < 2:
@@ -147,7 +149,9 @@ def ticks_within(
         if min(g) < min_gap:
             continue
         mean = sum(g) / len(g)
-        score = (float(max(g) - min(g)), abs(math.log2(mean / target)))
+        uneven = float(max(g) - min(g) > max(0.05 * mean, 0.0))
+        ends = float(abs(chosen[-1] - hi) > 1e-9 * max(1.0, abs(hi)))
+        score = (uneven, float(len(chosen) < 3), ends, abs(math.log2(mean / target)))
         if best is None or score < best[0]:
             best = (score, step)
     if best is None:
