@@ -23,6 +23,8 @@ from .mapping import to_bins
 NICE = (1.0, 2.0, 2.5, 5.0)
 #: How much a tick gap far from the target costs, against widening the window.
 _GAP_WEIGHT = 0.1
+#: And an axis with only two ticks (a scale is easier to read from three).
+_FEW_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,11 @@ def even_axis(
             continue
         wide = (bins - 1) * step / q
         a, b = centre - wide / 2, centre + wide / 2
-        if len(ticks_in(a, b, step)) < 2:
+        count = len(ticks_in(a, b, step))
+        if count < 2:
             continue
         score = wide / span - 1 + _GAP_WEIGHT * abs(math.log2(q / target))
+        score += _FEW_WEIGHT * (count < 3)
         if best is None or score < best[0] - 1e-12:
             best = (score, step, wide)
     if best is None:

@@ -271,9 +271,23 @@ class ContourPlot(LayeredPlot, can_focus=True):
     @property
     def window(self) -> Window:
         """((x0, x1), (y0, y1)) on screen: the view, widened when ``equal_aspect`` is on and
-        a little (a few percent) so the ticks fall evenly on the terminal's grid."""
+        a little (a few percent) so the ticks fall evenly on the terminal's grid. While the
+        plot is hidden (another view in its place) it is the window last drawn for this
+        view, so what depends on it (a convergence map) does not move."""
         frame = self._ensure_frame() if self.size.width and self.size.height else None
         if frame is None:
+            last = self._frame
+            key = self._frame_key
+            if (
+                last is not None
+                and isinstance(key, tuple)
+                and key[2][:2]
+                == (
+                    self._view,
+                    self.equal_aspect,
+                )
+            ):
+                return last.canvas.xlim, last.canvas.ylim
             return self._view
         return frame.canvas.xlim, frame.canvas.ylim
 
@@ -409,7 +423,13 @@ class ContourPlot(LayeredPlot, can_focus=True):
             return contour_layer(canvas, lines, levels, minima)
         colours = [contour_rgb(i, len(levels) + 1) for i in range(len(levels) + 1)]
         layer = band_layer(surface, canvas, levels, colours, half_blocks=not self._no_color)
-        minima_layer(layer, canvas, minima)
+        marks: Layer = {}
+        minima_layer(marks, canvas, minima)
+        for y, row in marks.items():  # over the band, keeping its colour behind the glyph
+            for x, (glyph, style) in row.items():
+                under = layer.get(y, {}).get(x, ("", None))[1]
+                bg = Style(bgcolor=under.bgcolor) if under is not None else Style()
+                layer.setdefault(y, {})[x] = (glyph, bg + (style or Style()))
         return layer
 
     @property
