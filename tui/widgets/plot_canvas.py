@@ -45,7 +45,14 @@ from ..plotting.field import FIELD_STYLE, Field, field_arrows
 from ..plotting.frame import Frame, build_frame, nice_limits
 from ..plotting.layered import LayeredPlot
 from ..plotting.layers import Layer
-from ..plotting.legend import Entry, best_corner, legend_layer, legend_size
+from ..plotting.legend import (
+    Entry,
+    best_corner,
+    best_corner_of,
+    legend_layer,
+    legend_size,
+    occupancy,
+)
 from ..plotting.mapping import BrailleLine, Canvas
 from ..plotting.marks import mark_every
 from ..plotting.paths import PathLayer
@@ -151,6 +158,8 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self._field_cells: Layer = {}
         #: Where the vectors' legend was drawn: (x, y, width, rows) in the widget's content.
         self.overlay_legend_box: tuple[int, int, int, int] | None = None
+        self._paths_grid_key: Hashable = None
+        self._paths_grid = np.zeros((0, 0), dtype=np.int64)
         if surface is not None:
             self.set_surface(surface)
 
@@ -517,13 +526,16 @@ class ContourPlot(LayeredPlot, can_focus=True):
         if not size[0]:
             return {}
         avoid = self._legend_corner if self.show_legend and self._series else None
-        points = [s.points for s in self._series]
-        if self._vectors is not None:  # the arrows weigh more than the paths: 10 points each
+        key = (canvas, tuple(id(s.points) for s in self._series))
+        if key != self._paths_grid_key:  # the paths' cells, once per set of paths
+            self._paths_grid_key = key
+            self._paths_grid = occupancy(canvas, [s.points for s in self._series])
+        grid = self._paths_grid
+        if self._vectors is not None:  # the arrows weigh more than the paths: 10 per point
             t = np.linspace(0.0, 1.0, 10)[:, None]
-            for arrow in self._vectors.arrows:
-                along = np.array(arrow.tail) + t * np.array(arrow.vector)
-                points += [along] * 10
-        corner = best_corner(canvas, size, points, avoid=avoid)
+            along = [np.array(a.tail) + t * np.array(a.vector) for a in self._vectors.arrows]
+            grid = grid + 10 * occupancy(canvas, along)
+        corner = best_corner_of(grid, size, avoid)
         top, right = corner
         x = canvas.left + (canvas.cols - size[0] if right else 0)
         y = canvas.top + (0 if top else canvas.rows - size[1])
