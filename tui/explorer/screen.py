@@ -27,7 +27,6 @@ from optiscope.core.surfaces.formula import FormulaSurface
 
 from ..bindings import COMMANDS, Command, bindings
 from ..model import ExplorerModel
-from ..plotting.step_arrows import VectorOverlay, vector_overlay
 from ..stepping import SteppingScreen
 from ..widgets.controls import ControlsPane
 from ..widgets.eff_lr_strip import EffLrStrip
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from optiscope.core.lessons.lesson import Lesson
     from optiscope.core.session.setup import Session
 
+    from ..plotting.step_arrows import VectorOverlay
     from ..widgets.map_plot import MapPlot
 
 NARROW_BELOW = 100
@@ -613,6 +613,8 @@ class ExplorerScreen(SteppingScreen):
         if not self.vectors or self.plot_view != "contours":
             return None
         from optiscope.core.step_vectors import step_vectors
+
+        from ..plotting.step_arrows import vector_overlay
 
         run = shown.focused_run
         key = (shown.version, shown.focused, run.index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,6 @@ from optiscope.core.contours import contour_levels, contour_lines
 from optiscope.core.format import fmt
 from optiscope.core.surfaces import Surface
 
-from ..plotting.arrows import CLIPPED_HEADS, arrows_layer
 from ..plotting.contour_layers import (
     MINIMUM_GLYPH,
     MINIMUM_RGB,
@@ -41,7 +41,6 @@ from ..plotting.contour_layers import (
     series_style,
     trail_marks,
 )
-from ..plotting.field import FIELD_STYLE, Field, field_arrows
 from ..plotting.frame import Frame, build_frame, nice_limits
 from ..plotting.layered import LayeredPlot
 from ..plotting.layers import Layer
@@ -56,10 +55,12 @@ from ..plotting.legend import (
 from ..plotting.mapping import BrailleLine, Canvas
 from ..plotting.marks import mark_every
 from ..plotting.paths import PathLayer
-from ..plotting.shading import band_layer
-from ..plotting.step_arrows import VectorOverlay
 from ..plotting.ticks import Axis
 from ..plotting.window import CELL_ASPECT, Window, aspect_window, plot_axes
+
+if TYPE_CHECKING:  # drawn only once asked for (V, G, z): imported then, not at start-up
+    from ..plotting.field import Field
+    from ..plotting.step_arrows import VectorOverlay
 
 #: Content rows needed before the title, and the axis labels, are worth a row each.
 TITLE_MIN_HEIGHT, LABELS_MIN_HEIGHT = 12, 10
@@ -430,6 +431,8 @@ class ContourPlot(LayeredPlot, can_focus=True):
         minima = [m.point for m in surface.minima]
         if not self.shaded:
             return contour_layer(canvas, lines, levels, minima)
+        from ..plotting.shading import band_layer
+
         colours = [contour_rgb(i, len(levels) + 1) for i in range(len(levels) + 1)]
         layer = band_layer(surface, canvas, levels, colours, half_blocks=not self._no_color)
         marks: Layer = {}
@@ -455,6 +458,9 @@ class ContourPlot(LayeredPlot, can_focus=True):
             return {}
         key = (canvas, self._surface)
         if key != self._field_key:
+            from ..plotting.arrows import arrows_layer
+            from ..plotting.field import field_arrows
+
             self._field_key = key
             self._field = field_arrows(self._surface, canvas)
             self._field_cells = arrows_layer(canvas, self._field.arrows)[0]
@@ -480,12 +486,17 @@ class ContourPlot(LayeredPlot, can_focus=True):
             style = series_style(self._series[i].color, i == self._focused)
             layers.append(paths[i].update(self._upto, style))
         layers.append(trail_marks(canvas, self._series, lines, self._upto, self._focused))
-        arrows, clipped = arrows_layer(canvas, self._vectors.arrows if self._vectors else ())
-        layers.append(arrows)
+        clipped = False
+        if self._vectors is not None:
+            from ..plotting.arrows import arrows_layer
+
+            arrows, each = arrows_layer(canvas, self._vectors.arrows)
+            layers.append(arrows)
+            clipped = any(each)
         layers.append(marker_layer(canvas, self._series, lines, self._upto, self._focused, start))
         if self.show_legend and self._series:
             layers.append(self._make_legend(canvas))
-        layers.append(self._overlay_legend(canvas, any(clipped)))
+        layers.append(self._overlay_legend(canvas, clipped))
         return layers
 
     def _make_legend(self, canvas: Canvas) -> Layer:
@@ -517,9 +528,10 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self.overlay_legend_box = None
         entries: list[Entry] = list(self._vectors.entries) if self._vectors else []
         if clipped:
-            entries.append((CLIPPED_HEADS[0], None, "goes on off the view", None))
+            entries.append(("⇒", None, "goes on off the view", None))
         if self._field is not None and self._field.arrows:
-            entries.append(("→", FIELD_STYLE, f"field −∇f × {fmt(self._field.scale)}", None))
+            style = self._field.arrows[0].style
+            entries.append(("→", style, f"field −∇f × {fmt(self._field.scale)}", None))
         if not entries:
             return {}
         size = legend_size(entries, canvas)
