@@ -27,8 +27,12 @@ from textual.geometry import Region
 from timing import median_time
 
 from optiscope.core.contours import contour_levels, contour_lines
+from optiscope.core.specs import make_setup
+from optiscope.core.step_vectors import step_vectors
 from optiscope.core.surfaces import get_surface
+from optiscope.core.trajectory import run as run_trajectory
 from optiscope.tui.plotting.frame import dress, new_figure, rich_to_plotext
+from optiscope.tui.plotting.step_arrows import vector_overlay
 from optiscope.tui.widgets.loss_plot import LossPlot
 from optiscope.tui.widgets.plot_canvas import (
     MINIMUM_GLYPH,
@@ -162,6 +166,26 @@ async def run(repeats: int, steps: int) -> None:
 
         step_ms, p95_ms, dirty = steps_ms(render_all)
         paint_ms, paint_p95_ms, _ = steps_ms(paint_all)
+        # The same steps with the focused run's vectors drawn (V): the screen takes step t
+        # apart (core.step_vectors) and hands the arrows over before the paths.
+        momentum = run_trajectory(SURFACE, make_setup("momentum", {}, SURFACE), (-4.7, -1.3), steps)
+
+        def with_vectors(upto: int) -> None:
+            overlay = vector_overlay(step_vectors(momentum, upto), COLORS[0])
+            plot.set_vectors(overlay)
+
+        vec_times = []
+        for upto in range(1, steps + 1):
+            t0 = time.perf_counter()
+            with_vectors(upto)
+            plot.set_series(series, upto)
+            paint_all()
+            vec_times.append(time.perf_counter() - t0)
+        plot.set_vectors(None)
+        plot.set_series(series, 0)
+        paint_all()
+        vec_ms = 1e3 * statistics.median(vec_times)
+        vec_p95_ms = 1e3 * float(np.percentile(vec_times, 95))
         plot.set_series([grown(s, 1) for s in series], 0)
         paint_all()
         grow_ms, grow_p95_ms, _ = steps_ms(paint_all, grow=True)
@@ -183,6 +207,7 @@ async def run(repeats: int, steps: int) -> None:
     print(f"    + render_line for all {HEIGHT} rows:    {step_ms:7.3f} / {p95_ms:.3f}")
     print(f"    + render_lines(whole widget):         {paint_ms:7.3f} / {paint_p95_ms:.3f}")
     print(f"    ditto, paths growing a point a step:  {grow_ms:7.3f} / {grow_p95_ms:.3f}")
+    print(f"    ditto, with the vectors drawn (V):    {vec_ms:7.3f} / {vec_p95_ms:.3f}")
     print(f"    rows recomposed per step (median):   {statistics.median(dirty):5.0f}")
     print("  full plotext redraw of the same figure (median, ms):")
     print(f"    build():                             {build_ms:7.1f}  ({build_ms / step_ms:.0f}x)")

@@ -9,7 +9,8 @@ all keys; shared machines are noisy.
 
 Scenarios (120x40, four optimizers, sparklines on):
 - start-up to first frame vs the bare app (budget ≤ 1.5×);
-- key → screen with 300-step paths (budget ≤ 1.3× the bare round trip), and at step
+- key → screen with 300-step paths (budget ≤ 1.3× the bare round trip), the same with
+  the vectors at the cursor drawn (V), and at step
   50,000 (budget ≤ 1.5× stepping at step 300); every jump is typed as one burst (g, the
   digits, Enter), as over SSH;
 - at step 50,000: feedback after a start nudge (W) and after an applied learning rate
@@ -192,6 +193,14 @@ def measure(keys: int, launches: int) -> None:
     ratio = statistics.median(at_300) / statistics.median(floor)
     print(f"  ratio to the bare round trip {ratio:4.2f}   (budget 1.3)")
     print(summary("optiscope, stepping back (p)", key_latencies(keys // 2, "p")))
+    tmux("send-keys", "-t", SESSION, "V")  # the focused run's step drawn as arrows
+    time.sleep(0.5)
+    vectors = key_latencies(keys)
+    print(summary("optiscope, vectors at the cursor on (V)", vectors))
+    ratio = statistics.median(vectors) / statistics.median(floor)
+    print(f"  ratio to the bare round trip {ratio:4.2f}   (budget 1.3)")
+    tmux("send-keys", "-t", SESSION, "V")
+    time.sleep(0.3)
 
     began = time.perf_counter()
     jump(50_000, timeout=300)

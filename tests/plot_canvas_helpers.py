@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.style import Style
 
 from optiscope.tui.plotting.frame import dress, new_figure, rich_to_plotext
+from optiscope.tui.plotting.marks import mark_every, mark_glyph, mark_points
 from optiscope.tui.widgets.plot_canvas import (
     MINIMUM_GLYPH,
     MINIMUM_RGB,
@@ -111,6 +112,18 @@ def plotext_draws_everything(
             style=style,
         )
         heads.append((i, pts[k], color, style))
+    every = mark_every(upto, len(series))
+    for i in draw_order(len(series), focused):  # each trail's marks, above all the paths
+        pts = _valid_prefix(series[i].points)
+        steps = mark_points(i, len(series), every, min(upto, len(pts) - 1))
+        if steps:
+            fig._draw(
+                pts[steps, 0].tolist(),
+                pts[steps, 1].tolist(),
+                lines=False,
+                marker=mark_glyph(series[i].marker),
+                color=rich_to_plotext(series[i].color),
+            )
     if start is not None:
         fig._draw([start[0]], [start[1]], lines=False, marker=START_GLYPH, color="default")
     for i, (x, y), color, style in heads:

@@ -23,6 +23,11 @@ DEFERRED = [
     "optiscope.tui.explorer.sessions",  # w
     "optiscope.tui.explorer.files",  # E, P
     "optiscope.core.step_explain",  # x
+    "optiscope.core.step_vectors",  # V
+    "optiscope.tui.plotting.step_arrows",
+    "optiscope.tui.plotting.arrows",
+    "optiscope.tui.plotting.field",  # G
+    "optiscope.tui.plotting.shading",  # z
     "aiohttp",  # optiscope serve
     "textual_serve",
 ]

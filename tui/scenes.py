@@ -123,6 +123,26 @@ SCENES: tuple[Scene, ...] = (
         sizes=((80, 24),),
     ),
     Scene(
+        "vectors",
+        "Vectors at the cursor (V), zoomed in: RMSprop's step Δ turns 36° away from plain "
+        "GD's −η∇f",
+        keys=("o", "o", "n", "n", "n", "V", *("plus",) * 8),
+    ),
+    Scene(
+        "vectors-momentum",
+        "Momentum's step is the carried velocity −η·β·v plus the new gradient's share "
+        "−η·(1−β)·g, drawn head to tail",
+        keys=("o", *("n",) * 4, "V", *("plus",) * 6),
+        sizes=((120, 40),),
+    ),
+    Scene(
+        "shaded",
+        "Shaded contours (z) and the gradient field (G): bands nest around the minimum, "
+        "arrows point downhill",
+        keys=(*("n",) * 20, "z", "G"),
+        sizes=((120, 40),),
+    ),
+    Scene(
         "map",
         "Convergence map (m): GD from every start of a grid on Himmelblau, by the minimum reached",
         keys=("m",),

@@ -28,6 +28,8 @@ MOMENTUM_THREAD = "“Momentum / RMSProp Lesson 5”"
 
 A, B, C = lecture.LECTURE_A, lecture.LECTURE_B, lecture.LECTURE_C
 SAME_LR = "the same lr for every run, so the steps differ only by the update rule"
+#: Lessons about which way a step goes open with the step's vectors drawn at the cursor.
+ABOUT_DIRECTION = ("vectors",)
 #: Normalized GD's lr that gives it RMSprop's first-step length √2·lr/√(1−β) at lr 0.08.
 MATCHED_NORMGD_LR = 0.08 / math.sqrt(0.1) * math.sqrt(2)
 
@@ -51,6 +53,7 @@ LESSONS: tuple[Lesson, ...] = (
         "then the loss view (v): RMSprop at lr 0.2 dips below the others early and climbs "
         "back.",
         lecture.zigzag,
+        shows=ABOUT_DIRECTION,
     ),
     Lesson(
         2,
@@ -64,6 +67,7 @@ LESSONS: tuple[Lesson, ...] = (
         "RMSprop's ∂w, S and Δw columns: a tiny ∂w divided by a tiny √S gives a full-size "
         "Δw that flips sign.",
         lecture.start_b,
+        shows=ABOUT_DIRECTION,
     ),
     Lesson(
         3,
@@ -75,6 +79,7 @@ LESSONS: tuple[Lesson, ...] = (
         (tuned(200), tuned(200), tuned(200)),
         "The b value in each table and how far the RMSprop and Adam paths climb off the floor.",
         lecture.valley_floor,
+        shows=ABOUT_DIRECTION,
     ),
     Lesson(
         4,
@@ -89,6 +94,7 @@ LESSONS: tuple[Lesson, ...] = (
         "The ∠ column (angle between the step and −∇f): 0° for GD, not for RMSprop; then "
         "move the start to the diagonal (−3.162, 3.162) and watch it vanish.",
         lecture.already_good,
+        shows=ABOUT_DIRECTION,
     ),
     Lesson(
         5,
@@ -123,6 +129,7 @@ LESSONS: tuple[Lesson, ...] = (
         "(o cycles the tables): sign-GD always steps along a diagonal (‖Δ‖ = lr·√2), while "
         "RMSprop's memory of |g| changes both the length and the direction of its steps.",
         rmsprop_claims.why_not_sign,
+        shows=ABOUT_DIRECTION,
     ),
     Lesson(
         7,
@@ -151,6 +158,7 @@ LESSONS: tuple[Lesson, ...] = (
         "The ‖Δ‖ column (normalized GD's never changes), then the loss view (v): RMSprop "
         "dips to 1e-7 and climbs back, normalized GD flattens above the others.",
         lecture.bigger_step,
+        shows=ABOUT_DIRECTION,
     ),
     Lesson(
         8,
@@ -309,6 +317,7 @@ LESSONS: tuple[Lesson, ...] = (
         "ηeff columns of each table (o cycles them): GD's is the same in w and b, RMSprop's "
         "and Adam's are larger in w.",
         adam_claims.averages_and_rescales,
+        shows=ABOUT_DIRECTION,
     ),
     Lesson(
         16,

@@ -102,7 +102,9 @@ Claim = Callable[[Setup, list[Trajectory]], Finding]
 
 @dataclass(frozen=True)
 class Lesson:
-    """``settings[i]`` says how ``setup.optimizers[i]``'s settings were chosen."""
+    """``settings[i]`` says how ``setup.optimizers[i]``'s settings were chosen; ``shows``
+    names views a front end turns on when the lesson opens (``"vectors"``: the step's
+    vectors at the cursor), as plain words so the catalog needs no front end."""
 
     number: int
     id: str
@@ -113,6 +115,7 @@ class Lesson:
     settings: tuple[Choice, ...]
     look_at: str
     claim: Claim
+    shows: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.settings) != len(self.setup.optimizers):

@@ -24,6 +24,7 @@ from ..explain_text import (
     sup,
 )
 from ..params import Param
+from ..step_parts import StepParts, Vector, decay_term, unscaled, used_grad, vec
 from .base import (
     WEIGHT_DECAY,
     Array,
@@ -173,6 +174,43 @@ def _adam_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _momentum_split(
+    inputs: StepInputs, g: Array, step_size: float, denom: Array, hat: str
+) -> tuple[Vector, Vector, Vector]:
+    """Δ = −s·m/r with m = β₁·m_old + (1−β₁)·g: the carried moment and the new gradient's
+    share, both divided by r; beside them −s·m, the step without the division."""
+    beta1 = inputs.h("beta1")
+    m_old = vec(inputs.before["m"])
+    carried = -step_size * (beta1 * m_old) / denom
+    fresh = -step_size * ((1.0 - beta1) * g) / denom
+    return (
+        Vector("carried", "m", "−η·β₁·m/r", "carried moment", carried),
+        Vector("fresh", "g", "−η·(1−β₁)·g/r", "new gradient", fresh),
+        unscaled(-step_size * vec(inputs.after["m"]), f"−η·{hat}"),
+    )
+
+
+def _adam_parts(inputs: StepInputs) -> StepParts:
+    """Adam's step split like momentum's, in the rescaled coordinates; AdamW adds its
+    decoupled decay −η·λ·p."""
+    hp = inputs.hp
+    decoupled = "bias_correction" not in hp
+    g = vec(inputs.grad) if decoupled else used_grad(inputs)
+    k, eps = inputs.count, inputs.h("eps")
+    second = vec(inputs.after["v_max" if hp["amsgrad"] else "v"])
+    if _corrected(hp):
+        step_size = inputs.lr / (1.0 - inputs.h("beta1") ** k)
+        denom = np.sqrt(second) / math.sqrt(1.0 - inputs.h("beta2") ** k) + eps
+    else:
+        step_size, denom = inputs.lr, np.sqrt(second) + eps
+    carried, fresh, before = _momentum_split(
+        inputs, g, step_size, denom, "m̂" if _corrected(hp) else "m"
+    )
+    decay = decay_term(inputs) if decoupled else None
+    addends = (carried, fresh) if decay is None else (carried, fresh, decay)
+    return StepParts(addends, (before,))
+
+
 def _adam_shared(inputs: StepInputs) -> list[str]:
     return [count_line(inputs)] if _corrected(inputs.hp) else []
 
@@ -229,6 +267,7 @@ ADAM = Optimizer(
     init=_adam_init,
     update=_adam_update,
     explain=per_coordinate(_adam_lines, _adam_shared),
+    parts=_adam_parts,
     convention="torch.optim.Adam: ε outside the root",
 )
 
@@ -261,6 +300,7 @@ ADAMW = Optimizer(
     init=_adam_init,
     update=_adamw_update,
     explain=per_coordinate(_adam_lines, _adam_shared),
+    parts=_adam_parts,
     convention="torch.optim.AdamW: decoupled weight decay",
 )
 
@@ -300,6 +340,14 @@ def _adamax_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _adamax_parts(inputs: StepInputs) -> StepParts:
+    clr = inputs.lr / (1.0 - inputs.h("beta1") ** inputs.count)
+    carried, fresh, before = _momentum_split(
+        inputs, used_grad(inputs), clr, vec(inputs.after["u"]), "m̂"
+    )
+    return StepParts((carried, fresh), (before,))
+
+
 _ADAMAX_RULE = (
     "m ← β₁·m + (1−β₁)·g",
     "u ← max(β₂·u, |g| + ε)",
@@ -328,6 +376,7 @@ ADAMAX = Optimizer(
     init=_adamax_init,
     update=_adamax_update,
     explain=per_coordinate(_adamax_lines, lambda inputs: [count_line(inputs)]),
+    parts=_adamax_parts,
     convention="torch.optim.Adamax",
 )
 
@@ -416,6 +465,25 @@ def _nadam_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _nadam_parts(inputs: StepInputs) -> StepParts:
+    """NAdam's two terms as torch adds them: the new gradient's, and the look-ahead on m."""
+    k, lr = inputs.count, inputs.lr
+    g = used_grad(inputs)
+    mu, _ = _nadam_mu(k, inputs.hp)
+    mu_next, _ = _nadam_mu(k + 1, inputs.hp)
+    prod = float(inputs.after["mu_product"])
+    v = vec(inputs.after["v"])
+    denom = np.sqrt(v / (1.0 - inputs.h("beta2") ** k)) + inputs.h("eps")
+    now = (-lr * (1.0 - mu) / (1.0 - prod)) * (g / denom)
+    ahead = ((-lr * mu_next) / (1.0 - prod * mu_next)) * (vec(inputs.after["m"]) / denom)
+    return StepParts(
+        (
+            Vector("fresh", "g", "−η·(1−μₖ)/(1−Πμ)·g/r", "new gradient", now),
+            Vector("ahead", "m", "−η·μₖ₊₁/(1−Πμ·μₖ₊₁)·m/r", "look-ahead on m", ahead),
+        )
+    )
+
+
 _NADAM_RULE = (
     "μₖ = β₁·(1 − ½·0.96^(k·ψ)),  Πμ ← Πμ·μₖ,  k = t + 1",
     "m ← β₁·m + (1−β₁)·g,  v ← β₂·v + (1−β₂)·g²",
@@ -449,5 +517,6 @@ NADAM = Optimizer(
     init=_nadam_init,
     update=_nadam_update,
     explain=per_coordinate(_nadam_lines, _nadam_shared),
+    parts=_nadam_parts,
     convention="torch.optim.NAdam (weight decay through the gradient)",
 )

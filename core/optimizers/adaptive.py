@@ -8,6 +8,7 @@ import numpy as np
 
 from ..explain_text import (
     Coordinate,
+    StepInputs,
     decayed_grad,
     div,
     ewma,
@@ -20,6 +21,7 @@ from ..explain_text import (
     sub,
 )
 from ..params import Param
+from ..step_parts import StepParts, Vector, unscaled, used_grad, vec
 from .base import (
     WEIGHT_DECAY,
     Array,
@@ -75,6 +77,16 @@ def _adagrad_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _adagrad_parts(inputs: StepInputs) -> StepParts:
+    """The whole step is the gradient divided by √S + ε, coordinate by coordinate; beside
+    it, the step without that division."""
+    clr = inputs.lr / (1.0 + (inputs.count - 1) * inputs.h("lr_decay"))
+    g = used_grad(inputs)
+    r = np.sqrt(vec(inputs.after["s"])) + inputs.h("eps")
+    scaled = Vector("scaled", "Δ", "−η·g/(√S+ε)", "scaled gradient", -clr * (g / r))
+    return StepParts((scaled,), (unscaled(-clr * g),))
+
+
 def _adagrad_rule(hp: Hyper) -> tuple[str, ...]:
     decayed = float(hp["lr_decay"]) != 0
     step = "Δp = −η/(1 + t·d) · g/(√S + ε)" if decayed else "Δp = −η·g/(√S + ε)"
@@ -103,6 +115,7 @@ ADAGRAD = Optimizer(
     init=_adagrad_init,
     update=_adagrad_update,
     explain=per_coordinate(_adagrad_lines),
+    parts=_adagrad_parts,
     convention="torch.optim.Adagrad: ε outside the root",
 )
 
@@ -182,6 +195,24 @@ def _rmsprop_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _rmsprop_parts(inputs: StepInputs) -> StepParts:
+    """−η·g/r, plus −η·μ·B carried over when momentum is on; beside it, −η·g: the step
+    without the division by r = √S + ε."""
+    lr, g = inputs.lr, used_grad(inputs)
+    S = vec(inputs.after["s"])
+    if inputs.flag("centered"):
+        ga = vec(inputs.after["g_avg"])
+        r = np.sqrt(S - ga * ga) + inputs.h("eps")
+    else:
+        r = np.sqrt(S) + inputs.h("eps")
+    parts: list[Vector] = []
+    if inputs.h("momentum") > 0:
+        carried = -lr * inputs.h("momentum") * vec(inputs.before["buf"])
+        parts.append(Vector("carried", "B", "−η·μ·B", "carried buffer", carried))
+    parts.append(Vector("scaled", "r", "−η·g/r", "scaled gradient", -lr * (g / r)))
+    return StepParts(tuple(parts), (unscaled(-lr * g),))
+
+
 def _rmsprop_rule(hp: Hyper) -> tuple[str, ...]:
     rule = [*l2_rule(hp), "S ← β·S + (1−β)·g²"]
     if hp["centered"]:
@@ -232,6 +263,7 @@ RMSPROP = Optimizer(
     init=_rmsprop_init,
     update=_rmsprop_update,
     explain=per_coordinate(_rmsprop_lines),
+    parts=_rmsprop_parts,
     convention="torch.optim.RMSprop with alpha = β: ε outside the root, no bias correction",
 )
 
@@ -271,6 +303,15 @@ def _adadelta_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _adadelta_parts(inputs: StepInputs) -> StepParts:
+    g = used_grad(inputs)
+    eps = inputs.h("eps")
+    ratio = np.sqrt(vec(inputs.before["delta_acc"]) + eps) / np.sqrt(vec(inputs.after["s"]) + eps)
+    step = -inputs.lr * (ratio * g)
+    scaled = Vector("scaled", "Δ", "−η·√(D+ε)/√(S+ε)·g", "scaled gradient", step)
+    return StepParts((scaled,), (unscaled(-inputs.lr * g),))
+
+
 _ADADELTA_RULE = (
     "S ← ρ·S + (1−ρ)·g²",
     "Δ = √(D + ε)/√(S + ε) · g",
@@ -306,5 +347,6 @@ ADADELTA = Optimizer(
     init=_adadelta_init,
     update=_adadelta_update,
     explain=per_coordinate(_adadelta_lines),
+    parts=_adadelta_parts,
     convention="torch.optim.Adadelta: ε inside both roots",
 )

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from ..explain_text import ExplainFn
 from ..params import Param, Value, resolve
+from ..step_parts import PartsFn
 
 Array = npt.NDArray[np.float64]
 Hyper = Mapping[str, Value]
@@ -64,7 +65,8 @@ class Optimizer:
     m̂, v̂) from recorded state columns, vectorised over time; ``extra_fields`` describes
     them. ``rule`` states every variant; ``rule_for`` the one given hyperparameters run.
     ``explain`` writes a step's arithmetic; ``extra_columns`` names record columns beyond
-    the common ones (see ``core.columns``), such as the Adam family's |Δ|/η.
+    the common ones (see ``core.columns``), such as the Adam family's |Δ|/η. ``parts``
+    takes a step apart into the vectors it sums (see ``core.step_parts``).
     """
 
     name: str
@@ -83,6 +85,7 @@ class Optimizer:
     extra_fields: tuple[StateField, ...] = field(default=())
     rule_for: RuleFn | None = None
     extra_columns: tuple[str, ...] = ()
+    parts: PartsFn | None = None
 
     def resolve(self, overrides: Mapping[str, object] | None = None) -> dict[str, Value]:
         """The full hyperparameter set: defaults overlaid with validated overrides."""

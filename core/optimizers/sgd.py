@@ -6,8 +6,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..explain_text import Coordinate, decayed_grad, ewma, line, num, op, per_coordinate
+from ..explain_text import (
+    Coordinate,
+    StepInputs,
+    decayed_grad,
+    ewma,
+    line,
+    num,
+    op,
+    per_coordinate,
+)
 from ..params import Param
+from ..step_parts import StepParts, Vector, decay_term, plus_decay, vec
 from .base import (
     WEIGHT_DECAY,
     Array,
@@ -47,6 +57,11 @@ def _gd_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _gd_parts(inputs: StepInputs) -> StepParts:
+    grad = Vector("grad", "g", "−η·g", "gradient seen", -inputs.lr * vec(inputs.grad))
+    return StepParts(plus_decay([grad], decay_term(inputs)))
+
+
 GD = Optimizer(
     name="gd",
     aliases=("sgd",),
@@ -60,6 +75,7 @@ GD = Optimizer(
     init=_gd_init,
     update=_gd_update,
     explain=per_coordinate(_gd_lines),
+    parts=_gd_parts,
     convention="torch.optim.SGD with momentum 0",
 )
 
@@ -84,6 +100,20 @@ def _momentum_lines(x: Coordinate) -> list[str]:
     ]
 
 
+def _momentum_parts(inputs: StepInputs) -> StepParts:
+    beta, lr = inputs.h("beta"), inputs.lr
+    return StepParts(
+        (
+            Vector(
+                "carried", "v", "−η·β·v", "carried velocity", -lr * beta * vec(inputs.before["v"])
+            ),
+            Vector(
+                "fresh", "g", "−η·(1−β)·g", "new gradient", -lr * (1.0 - beta) * vec(inputs.grad)
+            ),
+        )
+    )
+
+
 MOMENTUM = Optimizer(
     name="momentum",
     title="Momentum (course EWMA)",
@@ -95,6 +125,7 @@ MOMENTUM = Optimizer(
     init=_velocity_init,
     update=_momentum_update,
     explain=per_coordinate(_momentum_lines),
+    parts=_momentum_parts,
     convention=(
         "course EWMA v = βv + (1−β)g, no bias correction; at lr η it traces heavy ball at η·(1−β)"
     ),
@@ -154,6 +185,34 @@ def _nesterov_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _heavyball_parts(inputs: StepInputs) -> StepParts:
+    """−η·μ·v (the buffer carried over) plus −η·(1−τ)·g (the new gradient's share); on the
+    first update the buffer is the gradient itself, so nothing is carried."""
+    lr, mu = inputs.lr, inputs.h("momentum")
+    first = inputs.count == 1
+    keep = 1.0 if first else 1.0 - float(inputs.hp.get("dampening", 0.0))
+    parts: list[Vector] = []
+    if not first:
+        carried = -lr * mu * vec(inputs.before["v"])
+        parts.append(Vector("carried", "v", "−η·μ·v", "carried buffer", carried))
+    share = "" if keep == 1 else "(1−τ)·"
+    fresh = -lr * keep * vec(inputs.grad)
+    parts.append(Vector("fresh", "g", f"−η·{share}g", "new gradient", fresh))
+    return StepParts(plus_decay(parts, decay_term(inputs, keep, f"−η·{share}λ·p")))
+
+
+def _nesterov_parts(inputs: StepInputs) -> StepParts:
+    """Δ = −η·(g + μ·v) with v = μ·v_old + g: −η·μ²·v_old carried, −η·(1+μ)·g new."""
+    lr, mu = inputs.lr, inputs.h("momentum")
+    parts: list[Vector] = []
+    if inputs.count != 1:
+        carried = -lr * mu * mu * vec(inputs.before["v"])
+        parts.append(Vector("carried", "v", "−η·μ²·v", "carried buffer", carried))
+    fresh = -lr * (1.0 + mu) * vec(inputs.grad)
+    parts.append(Vector("fresh", "g", "−η·(1+μ)·g", "new gradient", fresh))
+    return StepParts(plus_decay(parts, decay_term(inputs, 1.0 + mu, "−η·(1+μ)·λ·p")))
+
+
 def _buffer_rule(hp: Hyper) -> str:
     new = "(1−τ)·g" if float(hp.get("dampening", 0.0)) != 0 else "g"
     return f"v ← g on the first update (t = 0), then v ← μ·v + {new}"
@@ -199,6 +258,7 @@ HEAVYBALL = Optimizer(
     init=_velocity_init,
     update=_heavyball_update,
     explain=per_coordinate(_heavyball_lines),
+    parts=_heavyball_parts,
     convention="torch.optim.SGD(momentum=μ, dampening=τ): the buffer starts as g₁",
 )
 
@@ -218,5 +278,6 @@ NESTEROV = Optimizer(
     init=_velocity_init,
     update=_nesterov_update,
     explain=per_coordinate(_nesterov_lines),
+    parts=_nesterov_parts,
     convention="torch.optim.SGD(momentum=μ, nesterov=True)",
 )

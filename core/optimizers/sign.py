@@ -12,6 +12,7 @@ import numpy as np
 
 from ..explain_text import Coordinate, StepInputs, ewma, line, num, op, per_coordinate, sq, sqrt
 from ..params import Param
+from ..step_parts import StepParts, Vector, decay_term, unscaled, vec
 from .base import (
     Array,
     BatchHyper,
@@ -40,6 +41,12 @@ def _signgd_lines(x: Coordinate) -> list[str]:
     return [line(f"{x.lhs} = −η·sign(g_{x.c})", arith, x.update)]
 
 
+def _signgd_parts(inputs: StepInputs) -> StepParts:
+    g = vec(inputs.grad)
+    step = Vector("scaled", "s", "−η·sign(g)", "sign of the gradient", -inputs.lr * np.sign(g))
+    return StepParts((step,), (unscaled(-inputs.lr * g),))
+
+
 SIGNGD = Optimizer(
     name="signgd",
     title="Sign gradient descent",
@@ -51,6 +58,7 @@ SIGNGD = Optimizer(
     init=_count_init,
     update=_signgd_update,
     explain=per_coordinate(_signgd_lines),
+    parts=_signgd_parts,
     convention="sign(0) = 0: a coordinate with zero gradient does not move",
 )
 
@@ -77,6 +85,14 @@ def _normgd_explain(inputs: StepInputs) -> list[str]:
     return lines
 
 
+def _normgd_parts(inputs: StepInputs) -> StepParts:
+    g = vec(inputs.grad)
+    norm = np.sqrt(np.sum(g * g, axis=-1, keepdims=True))
+    unit = np.divide(g, norm, out=np.zeros_like(g), where=norm > 0)
+    step = Vector("scaled", "n", "−η·g/‖g‖", "unit gradient", -inputs.lr * unit)
+    return StepParts((step,), (unscaled(-inputs.lr * g),))
+
+
 NORMGD = Optimizer(
     name="normgd",
     title="Normalized gradient descent",
@@ -88,6 +104,7 @@ NORMGD = Optimizer(
     init=_count_init,
     update=_normgd_update,
     explain=_normgd_explain,
+    parts=_normgd_parts,
     convention="‖g‖ is the Euclidean norm over all coordinates of one point",
 )
 
@@ -130,6 +147,17 @@ def _lion_lines(x: Coordinate) -> list[str]:
     return lines
 
 
+def _lion_parts(inputs: StepInputs) -> StepParts:
+    """−η·sign(c) and the decoupled decay −η·λ·p; beside them −η·c, the direction before
+    its sign is taken."""
+    b1 = inputs.h("beta1")
+    c = vec(inputs.before["m"]) * b1 + vec(inputs.grad) * (1.0 - b1)
+    step = Vector("scaled", "s", "−η·sign(c)", "sign of the interpolation", -inputs.lr * np.sign(c))
+    decay = decay_term(inputs)
+    addends = (step,) if decay is None else (step, decay)
+    return StepParts(addends, (unscaled(-inputs.lr * c, "−η·c"),))
+
+
 def _lion_rule(hp: Hyper) -> tuple[str, ...]:
     decays = float(hp["weight_decay"]) != 0
     step = "Δp = −η·sign(c) − η·λ·p" if decays else "Δp = −η·sign(c)"
@@ -157,5 +185,6 @@ LION = Optimizer(
     init=_lion_init,
     update=_lion_update,
     explain=per_coordinate(_lion_lines),
+    parts=_lion_parts,
     convention="Chen et al. 2023, 'Symbolic Discovery of Optimization Algorithms', Alg. 2",
 )

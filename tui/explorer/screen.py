@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from optiscope.core.lessons.lesson import Lesson
     from optiscope.core.session.setup import Session
 
+    from ..plotting.step_arrows import VectorOverlay
     from ..widgets.map_plot import MapPlot
 
 NARROW_BELOW = 100
@@ -69,6 +70,12 @@ class ExplorerScreen(SteppingScreen):
 
     plot_view: reactive[PlotView] = reactive("contours", init=False)
     """What the plot area shows: the contours, the loss against step, or a convergence map."""
+    vectors: reactive[bool] = reactive(False, init=False)
+    """The focused run's step at the cursor as arrows: Δ, −η∇f and the step's parts."""
+    gradient_field: reactive[bool] = reactive(False, init=False)
+    """A sparse quiver of −∇f over the contours."""
+    shaded: reactive[bool] = reactive(False, init=False)
+    """Filled bands between the contour levels instead of lines."""
     explaining: reactive[bool] = reactive(False, init=False)
     """The explain pane: the update rule with this step's numbers."""
     sparklines: reactive[bool | None] = reactive(None, init=False)
@@ -103,6 +110,8 @@ class ExplorerScreen(SteppingScreen):
         self._reported_divergence: set[int] = set()
         self._terminal = (0, 0)
         self._ready = False
+        self._vectors_key: tuple[int, int, int] | None = None
+        self._vectors_cached: VectorOverlay | None = None
 
     @property
     def comparison(self) -> ExplorerModel:  # type: ignore[override]
@@ -284,6 +293,7 @@ class ExplorerScreen(SteppingScreen):
             PlotSeries(r.label, r.color, r.marker, r.trajectory.column("params"))
             for r in shown.runs
         ]
+        self.plot.set_vectors(self._vector_overlay(shown))
         self.plot.set_series(series, shown.step, shown.focused)
         if self.plot_view == "loss":
             f_min = min((m.value for m in shown.surface.minima), default=0.0)
@@ -295,6 +305,7 @@ class ExplorerScreen(SteppingScreen):
                 ],
                 shown.step,
                 f_min,
+                last_step=shown.horizon,
             )
         # Every computed record, those ahead of the cursor too: rows then arrive a chunk at
         # a time, and a step is not a change of the table's size (a layout pass, 5 ms).
@@ -569,6 +580,55 @@ class ExplorerScreen(SteppingScreen):
 
         mp.show_setup(map_setup(self.model, self.plot.window, mp.compare), retry=retry)
 
+    # -- vectors at the cursor, the gradient field, shaded contours -------------------------
+    def watch_vectors(self, _on: bool) -> None:
+        self.show_cursor()
+
+    def watch_gradient_field(self, on: bool) -> None:
+        self.plot.field = on
+
+    def watch_shaded(self, on: bool) -> None:
+        self.plot.shaded = on
+
+    def action_vectors(self) -> None:
+        self.vectors = not self.vectors
+        if self.vectors and self.plot_view != "contours":
+            self.plot_view = "contours"
+        self.notify("vectors at the cursor " + ("on" if self.vectors else "off"), timeout=1.5)
+
+    def action_gradient_field(self) -> None:
+        self.gradient_field = not self.gradient_field
+        if self.gradient_field and self.plot_view != "contours":
+            self.plot_view = "contours"
+        self.notify("gradient field " + ("on" if self.gradient_field else "off"), timeout=1.5)
+
+    def action_shaded(self) -> None:
+        self.shaded = not self.shaded
+        if self.plot_view != "contours":
+            self.plot_view = "contours"
+        self.notify("shaded contours " + ("on" if self.shaded else "off"), timeout=1.5)
+
+    def _vector_overlay(self, shown: Shown) -> VectorOverlay | None:
+        """The focused run's step at the cursor as arrows, while vectors are on."""
+        if not self.vectors or self.plot_view != "contours":
+            return None
+        from optiscope.core.step_vectors import step_vectors
+
+        from ..plotting.step_arrows import vector_overlay
+
+        run = shown.focused_run
+        key = (shown.version, shown.focused, run.index)
+        if key != self._vectors_key:
+            self._vectors_key = key
+            overlay = vector_overlay(step_vectors(run.trajectory, run.index), run.color)
+            self._vectors_cached = overlay
+        return self._vectors_cached
+
+    def _lesson_views(self, lesson: Lesson) -> None:
+        """A lesson about which way a step goes opens with the step's vectors drawn."""
+        if "vectors" in lesson.shows:
+            self.vectors = True
+
     # -- lessons -----------------------------------------------------------------------------
     async def action_pick_lesson(self) -> None:
         from ..screens.lessons import LessonScreen
@@ -593,6 +653,7 @@ class ExplorerScreen(SteppingScreen):
 
     def _show_lesson(self, lesson: Lesson) -> None:
         self.lesson = lesson
+        self._lesson_views(lesson)
         self.query_one(LessonPane).show(lesson, lesson.measure())
         self.lesson_shown = True
         if self.controls == "shown":

@@ -62,6 +62,7 @@ def dress(
     xlabel: str | None = None,
     ylabel: str | None = None,
     yticks: tuple[Sequence[float], Sequence[str]] | None = None,
+    xticks: tuple[Sequence[float], Sequence[str]] | None = None,
 ) -> None:
     """Limits, labels and ticks: everything a frame and its oracle must share."""
     fig.xlim(*xlim)
@@ -74,6 +75,8 @@ def dress(
         fig.ylabel(ylabel)
     if yticks is not None:
         fig.yticks(list(yticks[0]), list(yticks[1]))
+    if xticks is not None:
+        fig.xticks(list(xticks[0]), list(xticks[1]))
 
 
 def build_frame(
@@ -86,12 +89,13 @@ def build_frame(
     xlabel: str | None = None,
     ylabel: str | None = None,
     yticks: tuple[Sequence[float], Sequence[str]] | None = None,
+    xticks: tuple[Sequence[float], Sequence[str]] | None = None,
 ) -> Frame | None:
     """The frame plotext draws at this size and window, or None when there is no room."""
     if width < MIN_COLS + 2 or height < MIN_ROWS + 2:
         return None
     fig = new_figure(width, height)
-    dress(fig, xlim, ylim, title=title, xlabel=xlabel, ylabel=ylabel, yticks=yticks)
+    dress(fig, xlim, ylim, title=title, xlabel=xlabel, ylabel=ylabel, yticks=yticks, xticks=xticks)
     # plotext draws ticks only for axes that carry data: one invisible point off-canvas.
     (x0, x1), (y0, y1) = xlim, ylim
     fig.scatter([x0 - (x1 - x0)], [y0 - (y1 - y0)], marker=" ")

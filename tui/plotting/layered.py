@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from .frame import Frame
 from .layers import Layer, changed_rows, compose_row, message_strip, row_strip
+from .mapping import Canvas
 
 TOO_SMALL = "plot too small"
 
@@ -114,6 +115,12 @@ class LayeredPlot(Widget):
         self.last_dirty_rows = frozenset(rows)
         if rows:
             self.refresh(*(Region(0, r, width, 1) for r in sorted(rows)))
+
+    @property
+    def canvas(self) -> Canvas | None:
+        """Where the data area is inside the widget's content, and its axis limits."""
+        frame = self._ensure_frame() if self.size.width and self.size.height else None
+        return frame.canvas if frame else None
 
     def _invalidate(self) -> None:
         """Forget the frame and redraw everything (a change the frame key cannot see)."""

@@ -31,13 +31,18 @@ def legend_size(entries: Sequence[Entry], canvas: Canvas) -> tuple[int, int]:
 
 
 def best_corner(
-    canvas: Canvas, size: tuple[int, int], points: Sequence[npt.ArrayLike]
+    canvas: Canvas,
+    size: tuple[int, int],
+    points: Sequence[npt.ArrayLike],
+    avoid: tuple[bool, bool] | None = None,
 ) -> tuple[bool, bool]:
-    """The corner whose legend box covers the fewest of ``points`` (preference breaks ties)."""
+    """The corner whose legend box covers the fewest of ``points`` (preference breaks ties),
+    other than ``avoid`` (a corner another legend holds)."""
     width, rows = size
     counts = []
     cells = [canvas.marker_cells(p) for p in points if np.size(p)]
-    for top, right in CORNERS:
+    corners = [c for c in CORNERS if c != avoid]
+    for top, right in corners:
         c0 = canvas.cols - width if right else 0
         r0 = canvas.rows - rows if top else 0
         hidden = 0
@@ -45,7 +50,33 @@ def best_corner(
             box = inside & (cx >= c0) & (cx < c0 + width) & (cy >= r0) & (cy < r0 + rows)
             hidden += int(np.count_nonzero(box))
         counts.append(hidden)
-    return CORNERS[int(np.argmin(counts))]
+    return corners[int(np.argmin(counts))]
+
+
+def occupancy(canvas: Canvas, points: Sequence[npt.ArrayLike]) -> npt.NDArray[np.int64]:
+    """How many of ``points`` fall in each canvas cell: an array (rows, cols), row 0 at the
+    bottom. Built once, it prices any legend box by a sum over a slice."""
+    grid = np.zeros((canvas.rows, canvas.cols), dtype=np.int64)
+    for p in points:
+        if np.size(p):
+            cx, cy, inside = canvas.marker_cells(p)
+            np.add.at(grid, (cy[inside], cx[inside]), 1)
+    return grid
+
+
+def best_corner_of(
+    grid: npt.NDArray[np.int64], size: tuple[int, int], avoid: tuple[bool, bool] | None = None
+) -> tuple[bool, bool]:
+    """``best_corner`` over an ``occupancy`` grid (same choice, same tie-break)."""
+    width, rows = size
+    n_rows, n_cols = grid.shape
+    corners = [c for c in CORNERS if c != avoid]
+    counts = []
+    for top, right in corners:
+        c0 = n_cols - width if right else 0
+        r0 = n_rows - rows if top else 0
+        counts.append(int(grid[max(r0, 0) : r0 + rows, max(c0, 0) : c0 + width].sum()))
+    return corners[int(np.argmin(counts))]
 
 
 def legend_layer(

@@ -34,6 +34,8 @@ _FAR = 1e15
 
 # Unicode braille: bit for the dot at (sub-row from the bottom, sub-column).
 _DOT_BITS = np.array([[0x40, 0x80], [0x04, 0x20], [0x02, 0x10], [0x01, 0x08]], dtype=np.int64)
+#: The same, for drawing code outside this module (arrows).
+DOT_BITS = _DOT_BITS
 #: Glyph for each 8-bit dot mask (mask 0 is a blank, as plotext draws it).
 BRAILLE = tuple(" " if m == 0 else chr(0x2800 + m) for m in range(256))
 
@@ -251,6 +253,15 @@ def _few_segment_dots(
         np.array(out_y, dtype=np.int64),
         np.array(out_s, dtype=np.int64),
     )
+
+
+def segment_dots(a: tuple[int, int], b: tuple[int, int]) -> tuple[list[int], list[int]]:
+    """The sub-dots plotext draws from dot ``a`` to dot ``b``, in order along the segment,
+    without b itself (``get_line`` minus its last point)."""
+    xs, ys, _ = _few_segment_dots(
+        np.array([a[0], b[0]], dtype=np.int64), np.array([a[1], b[1]], dtype=np.int64), 0, 0
+    )
+    return xs.tolist(), ys.tolist()
 
 
 def _segment_dots(

@@ -1,9 +1,11 @@
 """Loss against step for every optimizer, with a cursor at the step being shown.
 
 Same machinery as the contour plot: the frame (axes, ticks, labels) is rebuilt only when
-the axis limits or the size change, and limits are rounded outward (whole decades, nice
-round step counts) so a growing run rarely moves them. The curves layer is redrawn when
-the data change; moving the cursor redraws only the cursor column and the markers.
+the axis limits or the size change. The step axis ends at the run's length (the steps
+asked for), the loss axis is rounded outward (whole decades) so a growing run rarely moves
+it, and its ticks fall an exact number of rows apart. A legend names each run by marker,
+colour and label. The curves layer is redrawn when the data change; moving the cursor
+redraws only the cursor column and the markers.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import numpy as np
 import numpy.typing as npt
 from rich.style import Style
 
+from ..plotting.contour_layers import series_style
 from ..plotting.frame import Frame, build_frame, nice_limits
 from ..plotting.layered import LayeredPlot
 from ..plotting.layers import Layer, put
-from ..plotting.legend import Entry, legend_layer, legend_size
+from ..plotting.legend import Entry, best_corner, legend_layer, legend_size
 from ..plotting.mapping import BrailleLine, Canvas
-from .plot_canvas import series_style
+from ..plotting.ticks import Axis, even_axis, ticks_within
 
 LossSeries = tuple[str, str, str, npt.NDArray[np.float64]]
 """(label, colour, marker, losses) — losses[k] is the loss at step k."""
@@ -98,6 +101,24 @@ def log_ticks(lo: float, hi: float, max_ticks: int) -> tuple[list[float], list[s
     return [float(k) for k in chosen], [decade_label(k) for k in chosen]
 
 
+def _decade(value: float, step: float) -> str:
+    return decade_label(round(value))
+
+
+def loss_axes(
+    xlim: tuple[float, float], ylim: tuple[float, float], log: bool, cols: int, rows: int
+) -> tuple[Axis, Axis]:
+    """The step axis exactly as asked (its ticks the most even round steps) and the loss
+    axis widened so its ticks (whole decades on a log axis) fall evenly."""
+    x_width = len(str(int(xlim[1]))) + 2
+    x = ticks_within(*xlim, cols, min_gap=x_width, target=12.0, integers=True)
+    if log:
+        y = even_axis(*ylim, rows, min_gap=2, target=4.0, integers=True, label=_decade)
+    else:
+        y = even_axis(*ylim, rows, min_gap=2, target=4.0)
+    return x, y
+
+
 class LossPlot(LayeredPlot):
     """Loss vs step for several runs; ``set_losses`` per cursor move is cheap."""
 
@@ -107,7 +128,7 @@ class LossPlot(LayeredPlot):
     def __init__(
         self,
         *,
-        show_legend: bool = False,
+        show_legend: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -125,12 +146,22 @@ class LossPlot(LayeredPlot):
         self._version = 0
         self._curves_key: Hashable = None
         self._curves_layer: Layer = {}
+        self._last_step: int | None = None
+        self._legend_corner = (True, True)
+        self._legend_key: Hashable = None
 
     # -- public API --------------------------------------------------------------------------
-    def set_losses(self, series: Sequence[LossSeries], upto: int, f_min: float) -> None:
+    def set_losses(
+        self,
+        series: Sequence[LossSeries],
+        upto: int,
+        f_min: float,
+        last_step: int | None = None,
+    ) -> None:
         """Show each series' losses (non-finite tails cut) and put the cursor at step ``upto``.
 
-        The curves are redrawn only when labels, colours or losses changed.
+        The step axis ends at ``last_step`` (the run's length; by default the longest
+        series). The curves are redrawn only when labels, colours or losses changed.
         """
         meta = [(str(label), str(color), str(marker)) for label, color, marker, _ in series]
         arrays = [np.asarray(values, dtype=np.float64).ravel() for *_, values in series]
@@ -144,6 +175,8 @@ class LossPlot(LayeredPlot):
                 for a, b in zip(arrays, self._raw, strict=True)
             )
         )
+        if last_step != self._last_step:
+            self._last_step, same = last_step, False
         if not same:
             self._meta, self._f_min = meta, f_min
             self._raw = [a.copy() for a in arrays]
@@ -160,7 +193,8 @@ class LossPlot(LayeredPlot):
 
     def _compute_limits(self) -> tuple[tuple[float, float], tuple[float, float]]:
         longest = max((len(c) for c in self._curves), default=0)
-        xlim = (0.0, nice_ceil(max(longest - 1, 1)))
+        last = self._last_step if self._last_step is not None else longest - 1
+        xlim = (0.0, float(max(last, 1)))
         values = [c for c in self._curves if c.size]
         if not values:
             return xlim, (0.0, 1.0)
@@ -175,18 +209,33 @@ class LossPlot(LayeredPlot):
     def _build_frame(self, width: int, height: int) -> Frame | None:
         xlim, ylim = self._limits
         labels = height >= LABELS_MIN_HEIGHT
-        yticks = None
-        if self._log:
-            yticks = log_ticks(ylim[0], ylim[1], max(2, (height - 4) // 2))
-        return build_frame(
-            width,
-            height,
-            xlim,
-            ylim,
-            xlabel="step" if labels else None,
-            ylabel=("loss − f* (log)" if self._log else "loss") if labels else None,
-            yticks=yticks,
-        )
+
+        def frame_for(axes: tuple[Axis, Axis] | None) -> Frame | None:
+            yticks = None
+            if axes is None and self._log:
+                yticks = log_ticks(ylim[0], ylim[1], max(2, (height - 4) // 2))
+            return build_frame(
+                width,
+                height,
+                xlim if axes is None else axes[0].limits,
+                ylim if axes is None else axes[1].limits,
+                xlabel="step" if labels else None,
+                ylabel=("loss − f* (log)" if self._log else "loss") if labels else None,
+                yticks=(axes[1].ticks, axes[1].labels) if axes else yticks,
+                xticks=(axes[0].ticks, axes[0].labels) if axes else None,
+            )
+
+        frame = frame_for(None)
+        used: tuple[int, int] | None = None
+        for _ in range(4):  # tick labels can change the canvas they are spaced for
+            if frame is None:
+                break
+            size = (frame.canvas.cols, frame.canvas.rows)
+            if size == used:
+                break
+            used = size
+            frame = frame_for(loss_axes(xlim, ylim, self._log, *size))
+        return frame
 
     def _compute_layers(self, frame: Frame) -> list[Layer]:
         canvas = frame.canvas
@@ -200,8 +249,16 @@ class LossPlot(LayeredPlot):
                 (marker[:1] or "●", series_style(color, False), label, None)
                 for label, color, marker in self._meta
             ]
-            if legend_size(entries, canvas)[0]:
-                layers.append(legend_layer(canvas, entries, (True, True), None))
+            size = legend_size(entries, canvas)
+            if size[0]:
+                if key != self._legend_key:
+                    self._legend_key = key
+                    points = [
+                        np.column_stack([np.arange(c.size, dtype=np.float64), c])
+                        for c in self._curves
+                    ]
+                    self._legend_corner = best_corner(canvas, size, points)
+                layers.append(legend_layer(canvas, entries, self._legend_corner, None))
         return layers
 
     def _draw_curves(self, canvas: Canvas) -> Layer:

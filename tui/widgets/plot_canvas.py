@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from rich.color import Color, ColorParseError
 from rich.style import Style
 from textual import events
 from textual.geometry import Offset
@@ -25,171 +23,66 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from optiscope.core.contours import contour_levels, contour_lines
+from optiscope.core.format import fmt
 from optiscope.core.surfaces import Surface
 
+from ..plotting.contour_layers import (
+    MINIMUM_GLYPH,
+    MINIMUM_RGB,
+    MINIMUM_STYLE,
+    START_GLYPH,
+    PlotSeries,
+    contour_layer,
+    contour_rgb,
+    draw_order,
+    marker_layer,
+    minima_layer,
+    series_layers,
+    series_style,
+    trail_marks,
+)
 from ..plotting.frame import Frame, build_frame, nice_limits
 from ..plotting.layered import LayeredPlot
-from ..plotting.layers import Layer, put
-from ..plotting.legend import Entry, best_corner, legend_layer, legend_size
-from ..plotting.mapping import BrailleLine, Canvas
-from ..plotting.paths import PathLayer
-
-Window = tuple[tuple[float, float], tuple[float, float]]
-
-#: Terminal cells are about twice as tall as wide.
-CELL_ASPECT = 2.0
-START_GLYPH = "◎"
-MINIMUM_GLYPH = "✦"
-#: Contour colours from the lowest level to the highest (drawn dim, so paths stand out).
-CONTOUR_RAMP: tuple[tuple[int, int, int], ...] = (
-    (94, 129, 172),
-    (136, 192, 208),
-    (163, 190, 140),
-    (235, 203, 139),
-    (208, 135, 112),
+from ..plotting.layers import Layer
+from ..plotting.legend import (
+    Entry,
+    best_corner,
+    best_corner_of,
+    legend_layer,
+    legend_size,
+    occupancy,
 )
-MINIMUM_RGB = (255, 215, 0)
+from ..plotting.mapping import BrailleLine, Canvas
+from ..plotting.marks import mark_every
+from ..plotting.paths import PathLayer
+from ..plotting.ticks import Axis
+from ..plotting.window import CELL_ASPECT, Window, aspect_window, plot_axes
+
+if TYPE_CHECKING:  # drawn only once asked for (V, G, z): imported then, not at start-up
+    from ..plotting.field import Field
+    from ..plotting.step_arrows import VectorOverlay
+
 #: Content rows needed before the title, and the axis labels, are worth a row each.
 TITLE_MIN_HEIGHT, LABELS_MIN_HEIGHT = 12, 10
 _DEFAULT_VIEW: Window = ((-1.0, 1.0), (-1.0, 1.0))
 _CONTOUR_CACHE = 16
 
-
-@dataclass(frozen=True, eq=False)
-class PlotSeries:
-    """One optimizer's path as the plot draws it (compared by identity: it holds an array)."""
-
-    label: str
-    """Legend text, e.g. ``"rmsprop(lr=0.1)"``."""
-    color: str
-    """A Rich colour, e.g. ``"#e06c75"`` or ``"bright_red"``."""
-    marker: str
-    """One-cell glyph for the current point, distinct per series (legible without colour)."""
-    points: npt.NDArray[np.float64] = field(repr=False)
-    """(n, 2) path points; non-finite rows at the end (a diverged run) are not drawn."""
-
-
-def contour_rgb(index: int, count: int) -> tuple[int, int, int]:
-    """Colour of the ``index``-th of ``count`` levels: a ramp from low to high."""
-    t = index / (count - 1) if count > 1 else 0.0
-    pos = t * (len(CONTOUR_RAMP) - 1)
-    i = min(int(pos), len(CONTOUR_RAMP) - 2)
-    f = pos - i
-    a, b = CONTOUR_RAMP[i], CONTOUR_RAMP[i + 1]
-    r, g, bl = (round(a[k] + (b[k] - a[k]) * f) for k in range(3))
-    return int(r), int(g), int(bl)
-
-
-def contour_style(index: int, count: int) -> Style:
-    return Style(color=Color.from_rgb(*contour_rgb(index, count)), dim=True)
-
-
-MINIMUM_STYLE = Style(color=Color.from_rgb(*MINIMUM_RGB), bold=True)
-START_STYLE: Style | None = None
-
-
-@lru_cache(maxsize=256)
-def series_style(color: str, focused: bool) -> Style:
-    """The series colour (ignored if Rich cannot parse it), bold when focused."""
-    try:
-        parsed: Color | None = Color.parse(color)
-    except ColorParseError:
-        parsed = None
-    return Style(color=parsed, bold=focused)
-
-
-def draw_order(count: int, focused: int) -> list[int]:
-    """Series indices bottom to top: the focused one last, so it is never hidden."""
-    order = [i for i in range(count) if i != focused]
-    if 0 <= focused < count:
-        order.append(focused)
-    return order
-
-
-def aspect_window(view: Window, cols: int, rows: int) -> Window:
-    """``view`` widened along one axis so a data unit is as long on screen in x as in y.
-
-    A braille line spans ``cols - 1/2`` cell widths across the canvas and ``rows - 1/4``
-    cell heights up it; a cell is ``CELL_ASPECT`` widths tall.
-    """
-    (x0, x1), (y0, y1) = view
-    x_len, y_len = cols - 0.5, CELL_ASPECT * (rows - 0.25)
-    if x_len <= 0 or y_len <= 0:
-        return view
-    per_x, per_y = (x1 - x0) / x_len, (y1 - y0) / y_len
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    if per_x < per_y:
-        half = per_y * x_len / 2
-        return (cx - half, cx + half), (y0, y1)
-    half = per_x * y_len / 2
-    return (x0, x1), (cy - half, cy + half)
-
-
-def contour_layer(
-    canvas: Canvas,
-    lines: Sequence[tuple[float, npt.NDArray[np.float64]]],
-    levels: npt.ArrayLike,
-    minima: Sequence[tuple[float, float]],
-) -> Layer:
-    """Iso-lines (one braille signal per polyline, coloured by level) and minima markers."""
-    layer: Layer = {}
-    lv = np.asarray(levels, dtype=np.float64)
-    styles = [contour_style(i, len(lv)) for i in range(len(lv))]
-    for level, points in lines:
-        i = int(np.argmin(np.abs(lv - level))) if lv.size else 0
-        put(layer, canvas, BrailleLine(points, canvas).cells(), None, styles[i] if styles else None)
-    if minima:
-        cx, cy, inside = canvas.marker_cells(np.asarray(minima, dtype=np.float64))
-        cells = list(zip(cx[inside].tolist(), cy[inside].tolist(), strict=True))
-        put(layer, canvas, cells, MINIMUM_GLYPH, MINIMUM_STYLE)
-    return layer
-
-
-def series_layers(
-    canvas: Canvas,
-    series: Sequence[PlotSeries],
-    lines: Sequence[BrailleLine],
-    upto: int,
-    focused: int,
-    start: tuple[float, float] | None,
-) -> list[Layer]:
-    """Every path up to ``upto`` (focused last), then the markers: drawn from scratch.
-
-    The widget gets the same cells incrementally (``PathLayer``); this is the reference.
-    """
-    layers: list[Layer] = []
-    for i in draw_order(len(series), focused):
-        layer: Layer = {}
-        put(layer, canvas, lines[i].cells(upto), None, series_style(series[i].color, i == focused))
-        layers.append(layer)
-    layers.append(marker_layer(canvas, series, lines, upto, focused, start))
-    return layers
-
-
-def marker_layer(
-    canvas: Canvas,
-    series: Sequence[PlotSeries],
-    lines: Sequence[BrailleLine],
-    upto: int,
-    focused: int,
-    start: tuple[float, float] | None,
-) -> Layer:
-    """The start marker, then each series' current point (the focused one on top)."""
-    layer: Layer = {}
-    if start is not None:
-        cx, cy, inside = canvas.marker_cells(np.asarray([start], dtype=np.float64))
-        if inside[0]:
-            put(layer, canvas, [(int(cx[0]), int(cy[0]))], START_GLYPH, START_STYLE)
-    heads = [i for i in draw_order(len(series), focused) if lines[i].n]
-    if heads:
-        points = [series[i].points[lines[i].clamp(upto)] for i in heads]
-        cx, cy, inside = canvas.marker_cells(np.asarray(points, dtype=np.float64))
-        for j, i in enumerate(heads):
-            if inside[j]:
-                s = series[i]
-                style = series_style(s.color, i == focused)
-                put(layer, canvas, [(int(cx[j]), int(cy[j]))], s.marker[:1] or "●", style)
-    return layer
+__all__ = [
+    "CELL_ASPECT",
+    "MINIMUM_GLYPH",
+    "MINIMUM_RGB",
+    "MINIMUM_STYLE",
+    "START_GLYPH",
+    "ContourPlot",
+    "PlotSeries",
+    "aspect_window",
+    "contour_layer",
+    "contour_rgb",
+    "draw_order",
+    "marker_layer",
+    "series_layers",
+    "series_style",
+]
 
 
 def _same_points(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> bool:
@@ -211,6 +104,10 @@ class ContourPlot(LayeredPlot, can_focus=True):
 
     equal_aspect: reactive[bool] = reactive(False)
     """Widen the window so one data unit spans the same length across as up the screen."""
+    shaded: reactive[bool] = reactive(False)
+    """Filled bands between the levels instead of iso-lines."""
+    field: reactive[bool] = reactive(False)
+    """A sparse quiver of −∇f over the contours."""
 
     class Clicked(Message):
         """The data area was clicked at data coordinates (x, y)."""
@@ -255,6 +152,15 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self._contour_layer: Layer = {}
         self._legend_key: Hashable = None
         self._legend_corner = (True, True)
+        self._vectors: VectorOverlay | None = None
+        self._axes: tuple[Axis, Axis] | None = None
+        self._field: Field | None = None
+        self._field_key: Hashable = None
+        self._field_cells: Layer = {}
+        #: Where the vectors' legend was drawn: (x, y, width, rows) in the widget's content.
+        self.overlay_legend_box: tuple[int, int, int, int] | None = None
+        self._paths_grid_key: Hashable = None
+        self._paths_grid = np.zeros((0, 0), dtype=np.int64)
         if surface is not None:
             self.set_surface(surface)
 
@@ -292,6 +198,25 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self._focused = int(focused)
         self._update_layers()
 
+    def set_vectors(self, overlay: VectorOverlay | None) -> None:
+        """Arrows at the current point (a step's vectors) and their legend; None hides them.
+        Call it before ``set_series``, which repaints the rows that changed."""
+        self._vectors = overlay if overlay is not None and overlay.arrows else None
+
+    @property
+    def axes(self) -> tuple[Axis, Axis] | None:
+        """The x and y axes drawn (range and ticks), once a frame is built."""
+        return self._axes if self._frame is not None else None
+
+    @property
+    def vectors(self) -> VectorOverlay | None:
+        return self._vectors
+
+    @property
+    def quiver(self) -> Field | None:
+        """The gradient field drawn (its arrows and scale), or None when it is off."""
+        return self._field
+
     def set_start(self, point: tuple[float, float]) -> None:
         """Mark the start point (by default the first point of the first series)."""
         self._start = (float(point[0]), float(point[1]))
@@ -300,11 +225,16 @@ class ContourPlot(LayeredPlot, can_focus=True):
     def zoom(self, factor: float, about: tuple[float, float] | None = None) -> None:
         """Scale the window span by ``factor`` about a point: 0.5 zooms in 2x, 2.0 out.
 
-        ``about`` (data coordinates) stays where it is on screen; it defaults to the centre.
+        ``about`` (data coordinates) stays where it is on screen; it defaults to where the
+        vectors are drawn while they are, else to the centre.
         """
         if not (np.isfinite(factor) and factor > 0):
             return
         (x0, x1), (y0, y1) = self._view
+        if about is None and self._vectors is not None:
+            about = self._vectors.arrows[-1].tail  # the step Δ, drawn last, starts there
+            inside = x0 <= about[0] <= x1 and y0 <= about[1] <= y1
+            about = about if inside else None
         cx, cy = about if about is not None else ((x0 + x1) / 2, (y0 + y1) / 2)
         new = (
             (cx + (x0 - cx) * factor, cx + (x1 - cx) * factor),
@@ -330,6 +260,11 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self.refresh()
 
     @property
+    def view(self) -> Window:
+        """The window asked for by zoom and pan; ``window`` is it widened to draw."""
+        return self._view
+
+    @property
     def zoomed_view(self) -> Window | None:
         """The view asked for by zoom and pan, or None while it is the surface's domain."""
         if self._surface is None or self._view == _clean_window(self._surface.domain):
@@ -345,9 +280,24 @@ class ContourPlot(LayeredPlot, can_focus=True):
 
     @property
     def window(self) -> Window:
-        """((x0, x1), (y0, y1)) on screen: the view, widened when ``equal_aspect`` is on."""
+        """((x0, x1), (y0, y1)) on screen: the view, widened when ``equal_aspect`` is on and
+        a little (a few percent) so the ticks fall evenly on the terminal's grid. While the
+        plot is hidden (another view in its place) it is the window last drawn for this
+        view, so what depends on it (a convergence map) does not move."""
         frame = self._ensure_frame() if self.size.width and self.size.height else None
         if frame is None:
+            last = self._frame
+            key = self._frame_key
+            if (
+                last is not None
+                and isinstance(key, tuple)
+                and key[2][:2]
+                == (
+                    self._view,
+                    self.equal_aspect,
+                )
+            ):
+                return last.canvas.xlim, last.canvas.ylim
             return self._view
         return frame.canvas.xlim, frame.canvas.ylim
 
@@ -369,6 +319,9 @@ class ContourPlot(LayeredPlot, can_focus=True):
     # -- events ------------------------------------------------------------------------------
     def watch_equal_aspect(self, _value: bool) -> None:
         self.refresh()
+
+    def watch_field(self, _value: bool) -> None:
+        self._update_layers()
 
     def on_click(self, event: events.Click) -> None:
         content = event.get_content_offset(self)
@@ -398,7 +351,7 @@ class ContourPlot(LayeredPlot, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------------------
     def _wanted_frame_key(self, width: int, height: int) -> Hashable:
-        return (self._view, self.equal_aspect, self._surface, self.n_levels)
+        return (self._view, self.equal_aspect, self._surface, self.n_levels, self.shaded)
 
     def _build_frame(self, width: int, height: int) -> Frame | None:
         surface = self._surface
@@ -407,24 +360,35 @@ class ContourPlot(LayeredPlot, can_focus=True):
         labels = height >= LABELS_MIN_HEIGHT
         xlabel, ylabel = (f"{xname} →", f"↑ {yname}") if labels else (None, None)
 
-        def frame_for(window: Window) -> Frame | None:
+        def frame_for(window: Window, axes: tuple[Axis, Axis] | None = None) -> Frame | None:
             return build_frame(
-                width, height, window[0], window[1], title=title, xlabel=xlabel, ylabel=ylabel
+                width,
+                height,
+                window[0],
+                window[1],
+                title=title,
+                xlabel=xlabel,
+                ylabel=ylabel,
+                xticks=(axes[0].ticks, axes[0].labels) if axes else None,
+                yticks=(axes[1].ticks, axes[1].labels) if axes else None,
             )
 
         frame = frame_for(self._view)
-        if self.equal_aspect:
-            # Tick labels depend on the window and the canvas on the labels: settle in a few.
-            for _ in range(4):
-                if frame is None:
-                    break
-                window = _clean_window(
-                    aspect_window(self._view, frame.canvas.cols, frame.canvas.rows)
-                )
-                if window == (frame.canvas.xlim, frame.canvas.ylim):
-                    break
-                frame = frame_for(window)
+        # Ticks an exact number of cells apart need the canvas size, which the tick labels'
+        # width can change in turn: settle in a few builds (3 ms each, on resize or zoom).
+        used: tuple[int, int] | None = None
+        for _ in range(4):
+            if frame is None:
+                break
+            size = (frame.canvas.cols, frame.canvas.rows)
+            if size == used:
+                break
+            used = size
+            axes = plot_axes(self._view, size[0], size[1], self.equal_aspect)
+            frame = frame_for((axes[0].limits, axes[1].limits), axes)
+            self._axes = axes
         if frame is not None:
+            self._field_key = None
             if self._contours:
                 self._contour_layer = self._make_contour_layer(frame.canvas)
             else:
@@ -440,28 +404,67 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self._contour_layer = self._make_contour_layer(canvas)
         self._update_layers()
 
-    def _make_contour_layer(self, canvas: Canvas) -> Layer:
-        surface = self._surface
-        if surface is None:
-            return {}
+    def _levels_and_lines(
+        self, surface: Surface, canvas: Canvas
+    ) -> tuple[np.ndarray, list[tuple[float, np.ndarray]]]:
+        """Levels spaced for this canvas, and their iso-lines (cached per window and size)."""
         window = (canvas.xlim, canvas.ylim)
-        resolution = (
-            int(np.clip(2 * canvas.cols, 40, 400)),
-            int(np.clip(4 * canvas.rows, 40, 400)),
-        )
-        key = (surface, window, resolution, self.n_levels)
+        dots = (2 * canvas.cols, 4 * canvas.rows)
+        resolution = (int(np.clip(dots[0], 40, 400)), int(np.clip(dots[1], 40, 400)))
+        key = (surface, window, resolution, self.n_levels, dots)
         cached = self._contours.get(key)
         if cached is None:
-            levels = contour_levels(surface, window, self.n_levels)
+            levels = contour_levels(surface, window, self.n_levels, dots)
             cached = (levels, contour_lines(surface, window, levels, resolution))
             self._contours[key] = cached
             while len(self._contours) > _CONTOUR_CACHE:
                 self._contours.popitem(last=False)
         else:
             self._contours.move_to_end(key)
-        levels, lines = cached
+        return cached
+
+    def _make_contour_layer(self, canvas: Canvas) -> Layer:
+        surface = self._surface
+        if surface is None:
+            return {}
+        levels, lines = self._levels_and_lines(surface, canvas)
         minima = [m.point for m in surface.minima]
-        return contour_layer(canvas, lines, levels, minima)
+        if not self.shaded:
+            return contour_layer(canvas, lines, levels, minima)
+        from ..plotting.shading import band_layer
+
+        colours = [contour_rgb(i, len(levels) + 1) for i in range(len(levels) + 1)]
+        layer = band_layer(surface, canvas, levels, colours, half_blocks=not self._no_color)
+        marks: Layer = {}
+        minima_layer(marks, canvas, minima)
+        for y, row in marks.items():  # over the band, keeping its colour behind the glyph
+            for x, (glyph, style) in row.items():
+                under = layer.get(y, {}).get(x, ("", None))[1]
+                bg = Style(bgcolor=under.bgcolor) if under is not None else Style()
+                layer.setdefault(y, {})[x] = (glyph, bg + (style or Style()))
+        return layer
+
+    @property
+    def _no_color(self) -> bool:
+        try:
+            return bool(self.app.no_color)
+        except RuntimeError:  # no app (a plot drawn outside one): draw in colour
+            return False
+
+    def _field_layer(self, canvas: Canvas) -> Layer:
+        """The quiver, computed once per canvas while it is shown."""
+        if not self.field or self._surface is None:
+            self._field = None
+            return {}
+        key = (canvas, self._surface)
+        if key != self._field_key:
+            from ..plotting.arrows import arrows_layer
+            from ..plotting.field import field_arrows
+
+            self._field_key = key
+            self._field = field_arrows(self._surface, canvas)
+            self._field_cells = arrows_layer(canvas, self._field.arrows)[0]
+        return self._field_cells
 
     def _compute_layers(self, frame: Frame) -> list[Layer]:
         canvas = frame.canvas
@@ -478,13 +481,22 @@ class ContourPlot(LayeredPlot, can_focus=True):
         if start is None and self._series and lines[0].n:
             first = self._series[0].points[0]
             start = (float(first[0]), float(first[1]))
-        layers = [self._contour_layer]
+        layers = [self._contour_layer, self._field_layer(canvas)]
         for i in draw_order(len(self._series), self._focused):
             style = series_style(self._series[i].color, i == self._focused)
             layers.append(paths[i].update(self._upto, style))
+        layers.append(trail_marks(canvas, self._series, lines, self._upto, self._focused))
+        clipped = False
+        if self._vectors is not None:
+            from ..plotting.arrows import arrows_layer
+
+            arrows, each = arrows_layer(canvas, self._vectors.arrows)
+            layers.append(arrows)
+            clipped = any(each)
         layers.append(marker_layer(canvas, self._series, lines, self._upto, self._focused, start))
         if self.show_legend and self._series:
             layers.append(self._make_legend(canvas))
+        layers.append(self._overlay_legend(canvas, clipped))
         return layers
 
     def _make_legend(self, canvas: Canvas) -> Layer:
@@ -499,6 +511,9 @@ class ContourPlot(LayeredPlot, can_focus=True):
                     Style(bold=focused) if focused else None,
                 )
             )
+        every = mark_every(self._upto, len(self._series))
+        if self._upto >= every:
+            entries.append(("·", None, f"marks every {every} step{'s' if every > 1 else ''}", None))
         key = (canvas, tuple(s.label for s in self._series))
         if key != self._legend_key:
             self._legend_key = key
@@ -506,6 +521,38 @@ class ContourPlot(LayeredPlot, can_focus=True):
             if size[0]:
                 self._legend_corner = best_corner(canvas, size, [s.points for s in self._series])
         return legend_layer(canvas, entries, self._legend_corner, None)
+
+    def _overlay_legend(self, canvas: Canvas, clipped: bool) -> Layer:
+        """Names and true lengths of the step's arrows, and the field's scale, in the corner
+        the paths and the series legend leave freest."""
+        self.overlay_legend_box = None
+        entries: list[Entry] = list(self._vectors.entries) if self._vectors else []
+        if clipped:
+            entries.append(("⇒", None, "goes on off the view", None))
+        if self._field is not None and self._field.arrows:
+            style = self._field.arrows[0].style
+            entries.append(("→", style, f"field −∇f × {fmt(self._field.scale)}", None))
+        if not entries:
+            return {}
+        size = legend_size(entries, canvas)
+        if not size[0]:
+            return {}
+        avoid = self._legend_corner if self.show_legend and self._series else None
+        key = (canvas, tuple(id(s.points) for s in self._series))
+        if key != self._paths_grid_key:  # the paths' cells, once per set of paths
+            self._paths_grid_key = key
+            self._paths_grid = occupancy(canvas, [s.points for s in self._series])
+        grid = self._paths_grid
+        if self._vectors is not None:  # the arrows weigh more than the paths: 10 per point
+            t = np.linspace(0.0, 1.0, 10)[:, None]
+            along = [np.array(a.tail) + t * np.array(a.vector) for a in self._vectors.arrows]
+            grid = grid + 10 * occupancy(canvas, along)
+        corner = best_corner_of(grid, size, avoid)
+        top, right = corner
+        x = canvas.left + (canvas.cols - size[0] if right else 0)
+        y = canvas.top + (0 if top else canvas.rows - size[1])
+        self.overlay_legend_box = (x, y, size[0], size[1])
+        return legend_layer(canvas, entries, corner, None)
 
 
 def _extends(points: npt.NDArray[np.float64], old: npt.NDArray[np.float64]) -> bool:
