@@ -8,6 +8,7 @@ import numpy as np
 
 from ..explain_text import (
     Coordinate,
+    SubStep,
     decayed_grad,
     div,
     ewma,
@@ -31,6 +32,7 @@ from .base import (
     l2_rule,
     lerp,
     lr_param,
+    meaning,
     with_weight_decay,
 )
 
@@ -79,6 +81,11 @@ def _adagrad_rule(hp: Hyper) -> tuple[str, ...]:
     return (*l2_rule(hp), "S ← S + g²", step)
 
 
+def _adagrad_meaning(hp: Hyper) -> str:
+    rate = "ηₜ" if float(hp["lr_decay"]) != 0 else "η"
+    return meaning(f"= {rate}/(√S+ε): S only grows", f"= {rate}·|g+λp|/(|g|·(√S+ε))")(hp)
+
+
 ADAGRAD = Optimizer(
     name="adagrad",
     title="Adagrad",
@@ -102,6 +109,24 @@ ADAGRAD = Optimizer(
     update=_adagrad_update,
     explain=per_coordinate(_adagrad_lines),
     convention="torch.optim.Adagrad: ε outside the root",
+    sub_steps=(
+        SubStep(
+            "its square added to the sum S",
+            "S adds up every squared gradient so far, per coordinate: it only grows",
+            ("S",),
+        ),
+        SubStep(
+            "the root of S per coordinate",
+            "√S + ε is each coordinate's own gradient scale so far (η shrinks too if d > 0)",
+            ("√S", "η"),
+        ),
+        SubStep(
+            "the division by √S",
+            "g divided by its own scale: coordinates with large past gradients step less",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=_adagrad_meaning,
 )
 
 
@@ -182,6 +207,12 @@ def _rmsprop_rule(hp: Hyper) -> tuple[str, ...]:
     return tuple(rule)
 
 
+def _rmsprop_meaning(hp: Hyper) -> str:
+    if float(hp["momentum"]) > 0:
+        return "= η·|B|/|g|: B sums past g/r"
+    return meaning("= η/r: r follows recent |g|", "= η·|g+λp|/(|g|·r)")(hp)
+
+
 RMSPROP = Optimizer(
     name="rmsprop",
     title="RMSprop",
@@ -220,6 +251,25 @@ RMSPROP = Optimizer(
     update=_rmsprop_update,
     explain=per_coordinate(_rmsprop_lines),
     convention="torch.optim.RMSprop with alpha = β: ε outside the root, no bias correction",
+    sub_steps=(
+        SubStep(
+            "its square folded into S",
+            "S is a running average of g² per coordinate: β of the old S, 1−β of this square",
+            ("S", "ḡ"),
+        ),
+        SubStep(
+            "the root of S per coordinate",
+            "r is each coordinate's recent gradient scale",
+            ("r",),
+        ),
+        SubStep(
+            "the division by r",
+            "g divided by its own scale, per coordinate: large recent gradients shrink the "
+            "step, small ones grow it",
+            ("B", "Δp"),
+        ),
+    ),
+    eff_lr_means=_rmsprop_meaning,
 )
 
 
@@ -294,4 +344,19 @@ ADADELTA = Optimizer(
     update=_adadelta_update,
     explain=per_coordinate(_adadelta_lines),
     convention="torch.optim.Adadelta: ε inside both roots",
+    sub_steps=(
+        SubStep(
+            "its square folded into S",
+            "S is a running average of g² per coordinate: ρ of the old S, 1−ρ of this square",
+            ("S",),
+        ),
+        SubStep(
+            "the rescaled gradient",
+            "g times √(D + ε)/√(S + ε): past steps' scale over past gradients'; D then "
+            "folds in this Δ²",
+            ("Δ", "D"),
+        ),
+        SubStep("the step", "η times the rescaled gradient", ("Δp",)),
+    ),
+    eff_lr_means=meaning("= η·√(D+ε)/√(S+ε)", "= η·√(D+ε)/√(S+ε)·|g+λp|/|g|"),
 )

@@ -6,7 +6,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..explain_text import Coordinate, decayed_grad, ewma, line, num, op, per_coordinate
+from ..explain_text import (
+    Coordinate,
+    SubStep,
+    decayed_grad,
+    ewma,
+    line,
+    num,
+    op,
+    per_coordinate,
+)
 from ..params import Param
 from .base import (
     WEIGHT_DECAY,
@@ -18,6 +27,7 @@ from .base import (
     beta_param,
     l2_rule,
     lr_param,
+    meaning,
     with_weight_decay,
 )
 
@@ -57,6 +67,14 @@ GD = Optimizer(
     update=_gd_update,
     explain=per_coordinate(_gd_lines),
     convention="torch.optim.SGD with momentum 0",
+    sub_steps=(
+        SubStep(
+            "η times the gradient, downhill",
+            "GD's whole rule: step against g, scaled by η, every coordinate alike",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η on every coordinate", "= η·|g+λp|/|g|"),
 )
 
 
@@ -91,6 +109,19 @@ MOMENTUM = Optimizer(
     init=_velocity_init,
     update=_momentum_update,
     explain=per_coordinate(_momentum_lines),
+    sub_steps=(
+        SubStep(
+            "the gradient folded into the velocity",
+            "v is a running average of past gradients: β of the old v, 1−β of this g",
+            ("v",),
+        ),
+        SubStep(
+            "the step along the velocity",
+            "the step follows v, not g: past gradients still push",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η·|v|/|g|: > η when v outruns g"),
     convention=(
         "course EWMA v = βv + (1−β)g, no bias correction; at lr η it traces heavy ball at η·(1−β)"
     ),
@@ -156,6 +187,11 @@ def _buffer_rule(hp: Hyper) -> str:
 
 
 _BUFFER = StateField("v", "momentum_buffer", "v", "momentum buffer v (μ·v + g)")
+_INTO_BUFFER = SubStep(
+    "the gradient added to the buffer",
+    "v sums past gradients, each older one shrunk by μ (the first update sets v to g)",
+    ("v",),
+)
 
 _MU = Param(
     "momentum",
@@ -196,6 +232,15 @@ HEAVYBALL = Optimizer(
     update=_heavyball_update,
     explain=per_coordinate(_heavyball_lines),
     convention="torch.optim.SGD(momentum=μ, dampening=τ): the buffer starts as g₁",
+    sub_steps=(
+        _INTO_BUFFER,
+        SubStep(
+            "the step along the buffer",
+            "the step follows v, not g: past gradients still push",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η·|v|/|g|: v sums past g"),
 )
 
 NESTEROV = Optimizer(
@@ -215,4 +260,13 @@ NESTEROV = Optimizer(
     update=_nesterov_update,
     explain=per_coordinate(_nesterov_lines),
     convention="torch.optim.SGD(momentum=μ, nesterov=True)",
+    sub_steps=(
+        _INTO_BUFFER,
+        SubStep(
+            "the look-ahead step",
+            "g plus μ times the new buffer: the step from where momentum is about to carry it",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η·|g+μv|/|g|: v sums past g", "= η·|g+λp+μv|/|g|: v sums past g"),
 )
