@@ -264,9 +264,10 @@ def _givens(traj: Trajectory, t: int, i: int, coord: str) -> tuple[str, ...]:
         name = f.symbol if arr.ndim == 0 else f"{f.symbol}_{coord}"
         givens.append(f"{name} before = {num(shown)}")
     hp = traj.setup.hyperparameters
+    rule = " ".join(opt.rule_in_force(hp))
     for p in opt.schema:
-        if p.kind == "bool" or not p.symbol:
-            continue
+        if p.kind == "bool" or not p.symbol or p.symbol not in rule:
+            continue  # a setting this rule does not read (μ = 0, λ = 0) is no help
         value = record.lr if p.name == "lr" else float(hp[p.name])
         givens.append(f"{p.symbol} = {num(value)}")
     return tuple(givens)

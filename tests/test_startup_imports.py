@@ -23,6 +23,11 @@ DEFERRED = [
     "optiscope.tui.explorer.sessions",  # w
     "optiscope.tui.explorer.files",  # E, P
     "optiscope.core.step_explain",  # x
+    "optiscope.core.step_frames",  # u
+    "optiscope.core.predict",  # y
+    "optiscope.tui.explorer.step_modes",
+    "optiscope.tui.screens.step_parts",
+    "optiscope.tui.screens.predict",
     "aiohttp",  # optiscope serve
     "textual_serve",
 ]

@@ -17,7 +17,7 @@ from . import claims_adam as adam_claims
 from . import claims_geometry as geometry
 from . import claims_lecture as lecture
 from . import claims_rmsprop as rmsprop_claims
-from .lesson import Lesson
+from .lesson import Exercise, Lesson
 from .tuning import TO_THREE, fixed, matched, tuned
 
 #: The learners' forum threads, by their titles.
@@ -50,6 +50,13 @@ LESSONS: tuple[Lesson, ...] = (
         "then the loss view (v): RMSprop at lr 0.2 dips below the others early and climbs "
         "back.",
         lecture.zigzag,
+        Exercise(
+            1,
+            0,
+            "direction",
+            "GD's first step from A is nearly all b. Which way does RMSprop take its first "
+            "step, with S starting at 0?",
+        ),
     ),
     Lesson(
         2,
@@ -63,6 +70,13 @@ LESSONS: tuple[Lesson, ...] = (
         "RMSprop's ∂w, S and Δw columns: a tiny ∂w divided by a tiny √S gives a full-size "
         "Δw that flips sign.",
         lecture.start_b,
+        Exercise(
+            1,
+            0,
+            "value",
+            "At B, w is nearly right and ∂w is tiny. How large is RMSprop's first step in w?",
+            "Δw",
+        ),
     ),
     Lesson(
         3,
@@ -102,6 +116,13 @@ LESSONS: tuple[Lesson, ...] = (
         "the plot, key s) settling near η/1e-4 where GD's stays η, and Δw at ±η while "
         "GD's is ±η·1e-4.",
         rmsprop_claims.tiny_oscillation,
+        Exercise(
+            1,
+            60,
+            "value",
+            "∂w is ±1e-4 by now and S has followed it down. What is RMSprop's Δw at this step?",
+            "Δw",
+        ),
     ),
     Lesson(
         6,
@@ -338,6 +359,13 @@ LESSONS: tuple[Lesson, ...] = (
         "drawn on top of each other, then the w column of each Adam: it stops flipping once "
         "β₁ = 0.9.",
         adam_claims.adam_pieces,
+        Exercise(
+            4,
+            0,
+            "direction",
+            "Adam's m and v both start at 0 and are bias-corrected. Which way does its first "
+            "step go?",
+        ),
     ),
     Lesson(
         17,

@@ -214,11 +214,15 @@ _ADAM_STEPS = (
 
 
 def _adam_meaning(hp: Hyper) -> str:
+    """ηeff under Adam's rule: the momentum over its scale, per unit of g (short enough for
+    the sparklines' note)."""
+    v = "v̂max" if hp["amsgrad"] else "v̂"
+    if not _corrected(hp):
+        v = "vmax" if hp["amsgrad"] else "v"
     if "bias_correction" not in hp and float(hp["weight_decay"]) != 0:  # AdamW's decay
-        return "= η·|λp + m̂/(√v̂+ε)|/|g|: m̂ holds past g"
-    if _corrected(hp):
-        return "= η·|m̂|/(|g|·(√v̂+ε)): m̂ holds past g"
-    return "= η·|m|/(|g|·(√v+ε)): m holds past g"
+        return f"= η|λp+m̂/(√{v}+ε)|/|g|" + (": past g" if v == "v̂" else "")
+    m = "m̂" if _corrected(hp) else "m"
+    return f"= η|{m}|/(|g|(√{v}+ε))" + (f", {m}: past g" if v in ("v̂", "v") else ": past g")
 
 
 _BETA1 = beta_param("beta1", 0.9, "decay of the average of g (momentum)", "β₁")
@@ -371,7 +375,7 @@ ADAMAX = Optimizer(
             ("Δp",),
         ),
     ),
-    eff_lr_means=meaning("= η·|m|/(|g|·u·(1−β₁ᵏ))"),
+    eff_lr_means=meaning("= η|m|/(|g|u(1−β₁ᵏ)), m: past g"),
 )
 
 

@@ -83,7 +83,7 @@ def _adagrad_rule(hp: Hyper) -> tuple[str, ...]:
 
 def _adagrad_meaning(hp: Hyper) -> str:
     rate = "ηₜ" if float(hp["lr_decay"]) != 0 else "η"
-    return meaning(f"= {rate}/(√S+ε): S only grows", f"= {rate}·|g+λp|/(|g|·(√S+ε))")(hp)
+    return meaning(f"= {rate}/(√S+ε): S only grows", f"= {rate}|g+λp|/(|g|(√S+ε))")(hp)
 
 
 ADAGRAD = Optimizer(
@@ -209,8 +209,8 @@ def _rmsprop_rule(hp: Hyper) -> tuple[str, ...]:
 
 def _rmsprop_meaning(hp: Hyper) -> str:
     if float(hp["momentum"]) > 0:
-        return "= η·|B|/|g|: B sums past g/r"
-    return meaning("= η/r: r follows recent |g|", "= η·|g+λp|/(|g|·r)")(hp)
+        return "= η|B|/|g|, B: sum of past g/r"
+    return meaning("= η/r: r follows recent |g|", "= η|g+λp|/(|g|·r)")(hp)
 
 
 RMSPROP = Optimizer(
@@ -358,5 +358,5 @@ ADADELTA = Optimizer(
         ),
         SubStep("the step", "η times the rescaled gradient", ("Δp",)),
     ),
-    eff_lr_means=meaning("= η·√(D+ε)/√(S+ε)", "= η·√(D+ε)/√(S+ε)·|g+λp|/|g|"),
+    eff_lr_means=meaning("= η√(D+ε)/√(S+ε)", "= η√(D+ε)/√(S+ε)·|g+λp|/|g|"),
 )

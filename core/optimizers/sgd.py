@@ -74,7 +74,7 @@ GD = Optimizer(
             ("Δp",),
         ),
     ),
-    eff_lr_means=meaning("= η on every coordinate", "= η·|g+λp|/|g|"),
+    eff_lr_means=meaning("= η on every coordinate", "= η|g+λp|/|g|"),
 )
 
 
@@ -121,7 +121,7 @@ MOMENTUM = Optimizer(
             ("Δp",),
         ),
     ),
-    eff_lr_means=meaning("= η·|v|/|g|: > η when v outruns g"),
+    eff_lr_means=meaning("= η|v|/|g|: > η when v outruns g"),
     convention=(
         "course EWMA v = βv + (1−β)g, no bias correction; at lr η it traces heavy ball at η·(1−β)"
     ),
@@ -240,7 +240,7 @@ HEAVYBALL = Optimizer(
             ("Δp",),
         ),
     ),
-    eff_lr_means=meaning("= η·|v|/|g|: v sums past g"),
+    eff_lr_means=meaning("= η|v|/|g|, v: sum of past g"),
 )
 
 NESTEROV = Optimizer(
@@ -268,5 +268,5 @@ NESTEROV = Optimizer(
             ("Δp",),
         ),
     ),
-    eff_lr_means=meaning("= η·|g+μv|/|g|: v sums past g", "= η·|g+λp+μv|/|g|: v sums past g"),
+    eff_lr_means=meaning("= η|g+μv|/|g|, v: sum of past g", "= η|g+λp+μv|/|g|, v: past g"),
 )

@@ -42,6 +42,7 @@ from .snapshot import RunShown, Shown
 
 if TYPE_CHECKING:
     from optiscope.core.lessons.lesson import Lesson
+    from optiscope.core.predict import Score
     from optiscope.core.session.setup import Session
 
     from ..widgets.map_plot import MapPlot
@@ -77,6 +78,10 @@ class ExplorerScreen(SteppingScreen):
     """The controls pane: beside the plot when wide, over it on demand when narrow."""
     lesson_shown: reactive[bool] = reactive(False, init=False)
     """The loaded lesson's question and answer, in the controls' place."""
+    #: Predict mode's running score for the session (None until the first question).
+    _score: Score | None = None
+    #: Lessons whose closing question predict mode has asked in this session.
+    exercises_asked: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -617,6 +622,42 @@ class ExplorerScreen(SteppingScreen):
             self.notify("No lesson loaded: press L to pick one.", timeout=3)
             return
         self.lesson_shown = not self.lesson_shown
+
+    # -- a step in parts (u), predict mode (y), the lesson's scroll (J, K) --------------------
+    # Modals over the right column (explorer/step_modes.py): nothing runs per step for them.
+    async def action_play_step(self) -> None:
+        from .step_modes import play_step
+
+        await play_step(self)
+
+    async def action_predict(self) -> None:
+        from .step_modes import predict
+
+        await predict(self)
+
+    @property
+    def predict_score(self) -> Score:
+        if self._score is None:
+            from optiscope.core.predict import Score
+
+            self._score = Score()
+        return self._score
+
+    @predict_score.setter
+    def predict_score(self, score: Score) -> None:
+        self._score = score
+
+    def predict_step(self) -> None:
+        self.action_step(1)
+
+    def predict_focus(self, delta: int) -> None:
+        self.action_cycle_focus(delta)
+
+    def action_scroll_lesson(self, pages: int) -> None:
+        if not self.lesson_shown:
+            self.notify("No lesson shown: L picks one (i shows a loaded one).", timeout=2)
+            return
+        self.query_one(LessonPane).scroll_page(pages)
 
     # -- sessions and files ------------------------------------------------------------------
     def current_view(self) -> View:

@@ -24,6 +24,9 @@ def explain_text(shown: Shown) -> Text:
     text.append("\n")
     text.append("rule   ", "dim")
     text.append("   ".join(explanation.rule), "italic")
+    if explanation.given:
+        text.append("\n")
+        text.append(explanation.given)
     for line in explanation.lines:
         text.append("\n")
         text.append(line)
