@@ -32,7 +32,8 @@ class Explanation:
     notes: list[str] = field(default_factory=list)
     #: The step as a whole: its length and its angle to steepest descent.
     geometry: str = ""
-    #: Where the step starts and the gradient it reads there: the numbers every line uses.
+    #: Where the step starts and the gradient it reads there (the table's value and ∂
+    #: columns): the first part of a played step. The pane leaves it out for room.
     given: str = ""
 
 

@@ -120,7 +120,7 @@ LESSONS: tuple[Lesson, ...] = (
             1,
             60,
             "value",
-            "∂w is ±1e-4 by now and S has followed it down. What is RMSprop's Δw at this step?",
+            "By step 60 ∂w is ±1e-4 and S has followed it down. What is RMSprop's Δw there?",
             "Δw",
         ),
     ),

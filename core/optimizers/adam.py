@@ -220,7 +220,7 @@ def _adam_meaning(hp: Hyper) -> str:
     if not _corrected(hp):
         v = "vmax" if hp["amsgrad"] else "v"
     if "bias_correction" not in hp and float(hp["weight_decay"]) != 0:  # AdamW's decay
-        return f"= η|λp+m̂/(√{v}+ε)|/|g|" + (": past g" if v == "v̂" else "")
+        return "= |Δ|/|g|, Δ: decay λp, past g"
     m = "m̂" if _corrected(hp) else "m"
     return f"= η|{m}|/(|g|(√{v}+ε))" + (f", {m}: past g" if v in ("v̂", "v") else ": past g")
 

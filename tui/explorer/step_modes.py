@@ -76,7 +76,8 @@ async def predict(screen: ExplorerScreen) -> None:
         model.jump(exercise.step)
         screen.keep_up()
         screen.show_all()
-        await screen.app.push_screen(PredictScreen(screen, area, exercise.form, exercise.name))
+        question = PredictScreen(screen, area, exercise.form, exercise.name, exercise.prompt)
+        await screen.app.push_screen(question)
         return
     screen.action_step(1)
     await screen.app.push_screen(PredictScreen(screen, area))

@@ -9,7 +9,8 @@ for the session.
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -39,6 +40,18 @@ NUMBER_CHARS = r"[0-9eE+\-.]*"
 WAIT = 0.05
 
 
+class NumberBox(Input):
+    """The box a value is typed in. Enter marks it at once, in the order keys arrived
+    (Input's own Submitted message would be handled only after the keys behind it)."""
+
+    def __init__(self, mark_typed: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._mark_typed = mark_typed
+
+    async def action_submit(self) -> None:
+        self._mark_typed(self.value)
+
+
 class PredictHost(Protocol):
     """What predict mode asks of the explorer."""
 
@@ -56,8 +69,17 @@ class PredictScreen(CoveringModal[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(PREDICTING)]
 
-    def __init__(self, host: PredictHost, area: Area, form: Form = "direction", name: str = ""):
+    def __init__(
+        self,
+        host: PredictHost,
+        area: Area,
+        form: Form = "direction",
+        name: str = "",
+        prompt: str = "",
+    ) -> None:
         super().__init__(area)
+        #: A lesson's words for its question, shown with the first question only.
+        self._prompt = prompt
         self.host = host
         self.form: Form = form
         #: The number the next value question asks (a lesson's); empty: a seeded pick.
@@ -72,7 +94,8 @@ class PredictScreen(CoveringModal[None]):
     def compose_cover(self) -> ComposeResult:
         yield Static(id="head")
         yield Static(id="question")
-        yield Input(
+        yield NumberBox(
+            self.submit,
             placeholder="a number, then Enter",
             restrict=NUMBER_CHARS,
             max_length=32,
@@ -85,6 +108,11 @@ class PredictScreen(CoveringModal[None]):
         self.ask()
 
     # -- asking ----------------------------------------------------------------------------
+    @property
+    def question(self) -> DirectionQuestion | ValueQuestion | None:
+        """The question on screen (None while computing, or where none can be asked)."""
+        return self._direction if self._direction is not None else self._value
+
     @property
     def answered(self) -> bool:
         return self._chosen is not None or self._verdict is not None
@@ -125,6 +153,8 @@ class PredictScreen(CoveringModal[None]):
             header(run.label, run.marker, run.color, run.index, self.host.predict_score)
         )
         body = Text()
+        if self._prompt:
+            body.append(self._prompt + "\n", "italic")
         if self._note:
             body.append(self._note + "\n", "italic")
         if self._direction is not None:
@@ -163,13 +193,13 @@ class PredictScreen(CoveringModal[None]):
         self._chosen = k
         self._score(k == q.answer)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def submit(self, typed: str) -> None:
+        """Mark what was typed (one line of error, unscored, if it is not a number)."""
         q = self._value
         if q is None or self.answered:
             return
         try:
-            self._verdict = mark(q, event.value)
+            self._verdict = mark(q, typed)
         except OptiscopeError as exc:
             self._show(error=str(exc))
             return
@@ -181,6 +211,7 @@ class PredictScreen(CoveringModal[None]):
 
     # -- moving on -------------------------------------------------------------------------
     def action_next_question(self) -> None:
+        self._prompt = ""
         self.query_one("#typed", Input).value = ""
         self.host.predict_step()
         self.ask()
@@ -192,6 +223,7 @@ class PredictScreen(CoveringModal[None]):
         self.ask()
 
     def action_focus_next(self) -> None:
+        self._prompt = ""
         self.host.predict_focus(1)
         self.ask()
 

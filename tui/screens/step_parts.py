@@ -11,17 +11,24 @@ from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 
-from ..bindings import PLAYING, bindings, bound_keys
+from ..bindings import COMMANDS, PLAYING, bindings, bound_keys
 from ..widgets.step_caption import Played, StepCaption
 from .covering import Area, CoveringModal
+
+
+def _ending() -> list[BindingType]:
+    """Every explorer key that is not a walking key ends the parts, as a binding: it runs
+    in the order keys arrived, so the keys typed after it reach the explorer."""
+    keys = sorted(bound_keys(COMMANDS) - bound_keys(PLAYING))
+    return [Binding(key, "dismiss(False)", "", show=False) for key in keys]
 
 
 class StepPartsScreen(CoveringModal[bool]):
     """Returns True when the learner walked past the last part (take the step)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*bindings(PLAYING)]
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(PLAYING), *_ending()]
 
     def __init__(self, played: Played, area: Area) -> None:
         super().__init__(area)
@@ -52,7 +59,7 @@ class StepPartsScreen(CoveringModal[bool]):
         self._show()
 
     def on_key(self, event: events.Key) -> None:
-        """Every key that is not one of the walking keys ends the played step."""
+        """Any other key (one the explorer does not bind) ends the played step too."""
         if event.key in bound_keys(PLAYING):
             return  # its binding walks the parts
         event.stop()

@@ -24,9 +24,6 @@ def explain_text(shown: Shown) -> Text:
     text.append("\n")
     text.append("rule   ", "dim")
     text.append("   ".join(explanation.rule), "italic")
-    if explanation.given:
-        text.append("\n")
-        text.append(explanation.given)
     for line in explanation.lines:
         text.append("\n")
         text.append(line)

@@ -89,8 +89,8 @@ class LessonText(Static):
 
 
 #: What the pane's last row says while the text runs past it, and once at its end.
-MORE_BELOW = "▼ more below: J scrolls down, K up (or the mouse wheel)"
-AT_END = "▲ the end: K scrolls back up"
+MORE_BELOW = "▼ more below · J down · K up · wheel"
+AT_END = "▲ the end · K back up"
 
 
 class LessonPane(VerticalScroll):
