@@ -135,3 +135,19 @@ def test_the_stated_formula_is_the_recorded_eff_lr(
         record = traj[t]
         expected = closed(record, traj[t - 1], settings)
         np.testing.assert_allclose(record.effective_lr, expected, rtol=1e-9)
+
+
+def test_the_readmes_momentum_figures_velocity_outrunning_a_faded_gradient() -> None:
+    """README: on the default screen momentum's ηeff (η = 0.4) runs from 9.2e-4 (b, step
+    22) to 18.8 (w, step 70) over steps 0–100, and |v_w| = 47·|g_w| at step 70."""
+    from optiscope.tui.model import ExplorerModel
+
+    run_ = next(r for r in ExplorerModel.create().runs if r.label == "momentum")
+    traj = run_.trajectory
+    traj.run_to(101)
+    assert float(run_.setup.hyperparameters["lr"]) == 0.4
+    rates = traj.column("effective_lr")[:101]
+    assert f"{np.nanmin(rates):.2g}" == "0.00092" and int(np.nanargmin(rates[:, 1])) == 22
+    assert f"{np.nanmax(rates):.3g}" == "18.8" and int(np.nanargmax(rates[:, 0])) == 70
+    record = traj[70]
+    assert f"{abs(record.state['v'][0] / record.grad[0]):.2g}" == "47"

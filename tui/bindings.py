@@ -479,6 +479,10 @@ PREDICTING: tuple[Command, ...] = (
 )
 
 
+#: The keys of the explorer's modes, for its help screen (bound only while a mode is on).
+IN_MODES: tuple[Command, ...] = PLAYING + PREDICTING
+
+
 def grouped(commands: tuple[Command, ...]) -> tuple[Command, ...]:
     """Commands with each group in one block, groups in order of first appearance (so help
     shows each heading once when a screen adds its keys to the shared stepping ones)."""

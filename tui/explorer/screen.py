@@ -25,7 +25,7 @@ from optiscope.core.format import fmt
 from optiscope.core.session.setup import View
 from optiscope.core.surfaces.formula import FormulaSurface
 
-from ..bindings import COMMANDS, Command, bindings
+from ..bindings import COMMANDS, IN_MODES, Command, bindings
 from ..model import ExplorerModel
 from ..stepping import SteppingScreen
 from ..widgets.controls import ControlsPane
@@ -520,7 +520,7 @@ class ExplorerScreen(SteppingScreen):
     async def action_help(self) -> None:
         from ..screens.help import HelpScreen
 
-        await self.app.push_screen(HelpScreen(self.COMMANDS_TABLE))
+        await self.app.push_screen(HelpScreen(self.COMMANDS_TABLE + IN_MODES))
 
     async def action_highdim(self) -> None:
         from ..screens.highdim import HighDimScreen

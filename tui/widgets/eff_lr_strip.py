@@ -56,8 +56,11 @@ def strip_text(shown: Shown, width: int) -> Text:
         range_note = f"constant {fmt(scale.low)}"
     else:
         range_note = f"log {fmt(scale.low)}…{fmt(scale.high)}"
-    steps_note = f"t 0–{last}" + (", cell means" if len(rates) > room else "")
-    notes = (shown.means or "= |Δ|/|g|", f"{range_note}, {steps_note}")
+    steps_note = f"{range_note}, t 0–{last}"
+    means = f"{steps_note}, cell means" if len(rates) > room else steps_note
+    # The longest that fits: the scale always, then the steps, then how cells are drawn.
+    fitting = [n for n in (means, steps_note, range_note) if len(n) <= NOTE_WIDTH - 1]
+    notes = (shown.means or "= |Δ|/|g|", fitting[0] if fitting else range_note)
     text = Text(no_wrap=True, overflow="crop")
     for i, coord in enumerate(shown.coords):
         if i:
