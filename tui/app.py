@@ -22,6 +22,8 @@ from textual.screen import Screen
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.session.setup import View
 
+from . import textual_fixes
+from .bindings import binding_ids
 from .explorer.screen import ExplorerScreen
 from .key_order import binds_in_arrival_order, typed_so_far
 from .model import ExplorerModel
@@ -29,6 +31,8 @@ from .preferences import Preferences, load_preferences, preferences_path, save_p
 
 if TYPE_CHECKING:
     from optiscope.core.lessons.lesson import Lesson
+
+textual_fixes.apply()
 
 
 class OptiscopeApp(App[None]):
@@ -58,6 +62,11 @@ class OptiscopeApp(App[None]):
         self.preferences: Preferences | None = None
         self._preferences_note: str | None = None
         self._explorer: ExplorerScreen | None = None
+        #: The user's keymap (binding id -> keys) from preferences.toml; help shows it.
+        self.keymap: dict[str, str] = {}
+        #: Set by q (``exit``): keys that arrive after it (a burst) are dropped, so none can
+        #: open a dialog on the way out.
+        self.quitting = False
 
     @property
     def explorer(self) -> ExplorerScreen:
@@ -67,7 +76,7 @@ class OptiscopeApp(App[None]):
         return self._explorer
 
     def get_default_screen(self) -> Screen[Any]:
-        prefs, self._preferences_note = load_preferences()
+        prefs, self._preferences_note = load_preferences(binding_ids=binding_ids())
         default_view = View(
             loss_view=prefs.view == "loss",
             table_layout=prefs.table_layout,
@@ -89,6 +98,9 @@ class OptiscopeApp(App[None]):
         prefs = self._prefs_to_apply
         if prefs.theme in self.available_themes:
             self.theme = prefs.theme
+        if prefs.keymap:
+            self.keymap = dict(prefs.keymap)
+            self.set_keymap(self.keymap)
         self.preferences = prefs
         if self._preferences_note:
             self.notify(self._preferences_note, severity="warning", timeout=8)
@@ -147,7 +159,13 @@ class OptiscopeApp(App[None]):
         return True
 
     # -- keys ---------------------------------------------------------------------------------
+    def exit(self, result: None = None, return_code: int = 0, message: Any | None = None) -> None:
+        self.quitting = True
+        super().exit(result, return_code, message)
+
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.quitting:
+            return
         if isinstance(event, events.Key) and not event.is_forwarded:
             screen = self.screen
             refocus = getattr(screen, "refocus_if_hidden", None)

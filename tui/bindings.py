@@ -506,3 +506,8 @@ def bindings(commands: tuple[Command, ...]) -> list[Binding]:
         Binding(c.keys, c.action, c.short, show=c.show, id=c.id, key_display=c.key_display)
         for c in commands
     ]
+
+
+def binding_ids() -> frozenset[str]:
+    """Every id a keymap may name: the commands of every screen, and Escape's."""
+    return frozenset(c.id for c in (*STEPPING, *EXPLORER, *HIGHDIM, *IN_MODES)) | {"focus-plot"}

@@ -52,7 +52,7 @@ class AddOptimizerScreen(OnceModal[str | None]):
 
     def on_mount(self) -> None:
         # Now, not on the next idle (``focus()``): keys typed right after a belong here.
-        self.set_focus(self.query_one("#spec-input", Input))
+        self.focus_now("#spec-input")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

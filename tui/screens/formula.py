@@ -104,7 +104,7 @@ class FormulaScreen(OnceModal[bool]):
 
     def on_mount(self) -> None:
         # Now, not on the next idle: keys typed right after F belong in the box.
-        self.set_focus(self.query_one("#formula-input", Input))
+        self.focus_now("#formula-input")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -35,12 +35,17 @@ def help_table(commands: Sequence[Command], keymap: Mapping[str, str] | None = N
     table = Table.grid(padding=(0, 2))
     table.add_column(justify="right", style="bold")
     table.add_column()
+    table.add_column(style="dim")
     group = None
     for c in commands:
         if c.group != group:
             group = c.group
-            table.add_row("", Text(group, style="bold underline"))
-        table.add_row(key_text(keymap.get(c.id, c.keys)), c.help)
+            table.add_row(
+                "",
+                Text(group, style="bold underline"),
+                "id (for [keymap])" if group == commands[0].group else "",
+            )
+        table.add_row(key_text(keymap.get(c.id, c.keys)), c.help, c.id)
     table.add_row("", "")
     table.add_row("ctrl+p", "command palette: every action by name")
     table.add_row("tab", "move between the controls (Esc returns to the plot)")
@@ -52,7 +57,7 @@ class HelpScreen(OnceModal[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 76; max-width: 100%; height: auto; max-height: 90%;
+        width: 100; max-width: 100%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 0 1;
     }
     """

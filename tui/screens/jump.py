@@ -46,7 +46,7 @@ class JumpScreen(OnceModal[int | None]):
     def on_mount(self) -> None:
         # Now, not on the next idle: "g 1 5 Enter" typed at once jumps to 15. The current
         # step is selected, so what is typed replaces it.
-        self.set_focus(self.query_one("#step-input", Input))
+        self.focus_now("#step-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -77,7 +77,7 @@ class LessonScreen(OnceModal[str | None]):
         choices = self.query_one(OptionList)
         choices.styles.max_height = max(3, self.app.size.height - 3)
         # Now, not on the next idle: the letter typed right after L picks the lesson.
-        self.set_focus(choices)
+        self.focus_now("OptionList")
 
     def on_key(self, event: events.Key) -> None:
         if event.character in LESSON_KEYS:

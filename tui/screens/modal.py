@@ -21,6 +21,14 @@ async def _nothing() -> None:
 class OnceModal(ModalScreen[ResultType]):
     _dismissed = False
 
+    def focus_now(self, selector: str) -> None:
+        """Focus a box at once, not on the next idle (``focus()``): keys typed right after
+        the key that opened the dialog belong in it. Nothing to do if the dialog was never
+        composed (the app is closing)."""
+        for widget in self.query(selector).results():
+            self.set_focus(widget)
+            return
+
     def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
         if self._dismissed or not self.is_current:
             return AwaitComplete(_nothing())

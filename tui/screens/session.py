@@ -119,7 +119,7 @@ class SessionScreen(OnceModal[str | None]):
 
     def on_mount(self) -> None:
         # Now, not on the next idle: a name typed right after w lands in the box.
-        self.set_focus(self.query_one("#file-input", Input))
+        self.focus_now("#file-input")
 
     # -- events ----------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
