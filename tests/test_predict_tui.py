@@ -155,3 +155,23 @@ async def test_keys_in_a_burst_keep_their_order(tmp_path: Path) -> None:
         burst(app, "escape", "x")
         await settle(pilot, app)
         assert app.screen is app.explorer and app.explorer.explaining
+
+
+async def test_a_run_that_diverged_before_the_step_asks_for_another_run(tmp_path: Path) -> None:
+    from optiscope.core.surfaces import get_surface
+
+    model = ExplorerModel.create(get_surface("lecture-bowl"), None, ["gd(lr=3)", "rmsprop"])
+    app = OptiscopeApp(model, export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("g", *"300", "enter")
+        await settle(pilot, app)
+        status = app.explorer.model.runs[0].trajectory.status
+        assert status.kind == "diverged" and status.step is not None and status.step < 300
+        await pilot.press("y")
+        await settle(pilot, app)
+        screen = predicting(app)
+        assert screen.question is None and "stopped at step" in text_of(screen)
+        await pilot.press("o")  # RMSprop, still running: a question again
+        await settle(pilot, app)
+        assert isinstance(screen.question, DirectionQuestion)

@@ -130,14 +130,15 @@ class PredictScreen(CoveringModal[None]):
         self._direction = self._value = None
         self._chosen = self._verdict = None
         self._note = ""
-        if run.index < shown.step:
+        stopped = run.index < shown.step  # it diverged before: no step to predict
+        if stopped:
             self._note = f"{run.label} stopped at step {run.index}: o asks about another run."
         elif self.form == "direction":
             self._direction = direction_question(run.trajectory, run.index, run.label)
             if self._direction is None:
                 self._note = "Every candidate points the same way here (or nowhere): a number."
                 self.form = "value"
-        if self.form == "value" and not self._note.endswith("another run."):
+        if self.form == "value" and not stopped:
             try:
                 self._value = value_question(run.trajectory, run.index, self._ask_name, run.label)
             except OptiscopeError as exc:
