@@ -32,6 +32,20 @@ class Explanation:
     notes: list[str] = field(default_factory=list)
     #: The step as a whole: its length and its angle to steepest descent.
     geometry: str = ""
+    #: Where the step starts and the gradient it reads there (the table's value and ∂
+    #: columns): the first part of a played step. The pane leaves it out for room.
+    given: str = ""
+
+
+@dataclass(frozen=True)
+class SubStep:
+    """One part of an update as the played step shows it: a title, one sentence on what
+    happens, and the explain lines it shows, named by their symbol (``S``, ``r``, ``Δp``
+    for the step itself; see ``core.step_frames.line_symbol``)."""
+
+    title: str
+    says: str
+    symbols: tuple[str, ...]
 
 
 def num(value: float) -> str:

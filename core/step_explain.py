@@ -26,7 +26,7 @@ def explain_step(traj: Trajectory, t: int) -> Explanation:
         t += len(traj)
     record = traj[t]
     setup = traj.setup
-    before = _state_before(traj, t)
+    before = state_before(traj, t)
     inputs = StepInputs(
         t=t,
         count=int(record.state["step"]),
@@ -47,10 +47,23 @@ def explain_step(traj: Trajectory, t: int) -> Explanation:
         lines=lines,
         notes=_notes(traj, t, before),
         geometry=_geometry(record.exact_grad, record.update, traj.surface.coords),
+        given=_given(record.params, record.grad, record.exact_grad, traj.surface.coords),
     )
 
 
-def _state_before(traj: Trajectory, t: int) -> dict[str, Any]:
+def _given(params: Any, grad: Any, exact: Any, coords: tuple[str, ...]) -> str:
+    """The point and the gradient the step reads there (a noisy or mini-batch one says so)."""
+    point = f"p = ({', '.join(coords)}) = {_vector(params)}"
+    if np.array_equal(grad, exact, equal_nan=True):
+        return f"{point}   g = ∇f(p) = {_vector(grad)}"
+    return f"{point}   g = {_vector(grad)}  (noisy; ∇f(p) = {_vector(exact)})"
+
+
+def _vector(values: Any) -> str:
+    return "(" + ", ".join(num(float(v)) for v in values) + ")"
+
+
+def state_before(traj: Trajectory, t: int) -> dict[str, Any]:
     """The state step t starts from: record t−1's, or the optimizer's initial state."""
     if t > 0:
         return traj[t - 1].state

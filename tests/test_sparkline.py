@@ -102,11 +102,11 @@ async def test_s_toggles_the_strip_and_it_starts_hidden_on_a_small_terminal(
 
 def test_the_strip_names_its_scale_and_gives_way_on_narrow_widths() -> None:
     rates = np.array([[0.4, 0.4]] * 5)
-    wide = strip_text(Shown(("w", "b"), rates, "●", "red"), 100).plain.splitlines()
-    assert "constant 0.4" in wide[0] and "steps 0–4" in wide[1]
+    wide = strip_text(Shown(("w", "b"), rates, "●", "red", "= η"), 100).plain.splitlines()
+    assert "= η" in wide[0] and "constant 0.4, t 0–4" in wide[1]
     falling = np.array([[0.3, 0.03], [0.1, 0.01], [0.01, 0.001]])
     lines = strip_text(Shown(("w", "b"), falling, "●", "red"), 100).plain.splitlines()
-    assert "log scale 0.001…0.3" in lines[0]
+    assert "log 0.001…0.3, t 0–2" in lines[1]
     for width in (100, 40, 20):
         lines = strip_text(Shown(("w", "b"), falling, "●", "red"), width).plain.splitlines()
         assert len(lines) == 2 and all(len(line) <= width for line in lines)

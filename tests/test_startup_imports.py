@@ -28,6 +28,11 @@ DEFERRED = [
     "optiscope.tui.plotting.arrows",
     "optiscope.tui.plotting.field",  # G
     "optiscope.tui.plotting.shading",  # z
+    "optiscope.core.step_frames",  # u
+    "optiscope.core.predict",  # y
+    "optiscope.tui.explorer.step_modes",
+    "optiscope.tui.screens.step_parts",
+    "optiscope.tui.screens.predict",
     "aiohttp",  # optiscope serve
     "textual_serve",
 ]

@@ -209,6 +209,14 @@ EXPLORER: tuple[Command, ...] = (
         "View",
     ),
     Command(
+        "u",
+        "play_step",
+        "Parts",
+        "play-step",
+        "play this step's update in parts, each with its numbers (→ ← walk, other keys end)",
+        group="View",
+    ),
+    Command(
         "v",
         "loss_view",
         "Loss",
@@ -308,6 +316,30 @@ EXPLORER: tuple[Command, ...] = (
         group="Lessons",
     ),
     Command(
+        "y",
+        "predict",
+        "Predict",
+        "predict",
+        "predict mode: guess each next step (its direction or a number) before it shows",
+        group="Lessons",
+    ),
+    Command(
+        "J",
+        "scroll_lesson(1)",
+        "Lesson ↓",
+        "lesson-down",
+        "scroll the lesson's text down (K up), without leaving the plot",
+        group="Lessons",
+    ),
+    Command(
+        "K",
+        "scroll_lesson(-1)",
+        "Lesson ↑",
+        "lesson-up",
+        "scroll the lesson's text up",
+        group="Lessons",
+    ),
+    Command(
         "w",
         "session",
         "Session",
@@ -381,6 +413,100 @@ HIGHDIM: tuple[Command, ...] = (
 )
 
 
+#: Keys while a step plays in parts (``u``): any key not here ends it.
+PLAYING: tuple[Command, ...] = (
+    Command(
+        "n,right",
+        "frame(1)",
+        "Next part",
+        "part-next",
+        "the next part of the update (after the last: the step is taken)",
+        True,
+        "Step in parts (u)",
+        key_display="n/→",
+    ),
+    Command(
+        "p,left",
+        "frame(-1)",
+        "Part back",
+        "part-back",
+        "the part before",
+        True,
+        "Step in parts (u)",
+        key_display="p/←",
+    ),
+    Command(
+        "escape",
+        "dismiss(False)",
+        "Done",
+        "part-end",
+        "end it (so does any other key)",
+        True,
+        "Step in parts (u)",
+        key_display="Esc",
+    ),
+)
+
+#: Keys in predict mode (``y``): the answers, the next question, the way out.
+PREDICTING: tuple[Command, ...] = (
+    *(
+        Command(
+            str(k),
+            f"answer({k})",
+            "Answer" if k == 1 else "",
+            f"predict-answer-{k}",
+            f"direction question: candidate {k}",
+            k == 1,
+            "Predict (y)",
+            key_display="1–4" if k == 1 else None,
+        )
+        for k in range(1, 5)
+    ),
+    Command(
+        "tab",
+        "switch_form",
+        "Direction/value",
+        "predict-form",
+        "ask for the direction or for a number of the step",
+        True,
+        "Predict (y)",
+    ),
+    Command(
+        "n,right",
+        "next_question",
+        "Next step",
+        "predict-next",
+        "after the answer: step on and ask again (Enter in the box marks a typed value)",
+        True,
+        "Predict (y)",
+        key_display="n/→",
+    ),
+    Command(
+        "o",
+        "focus_next",
+        "Focus",
+        "predict-focus",
+        "ask about the next optimizer instead",
+        True,
+        "Predict (y)",
+    ),
+    Command(
+        "escape,y",
+        "dismiss(None)",
+        "Leave",
+        "predict-leave",
+        "leave predict mode (the score is kept for this session)",
+        True,
+        "Predict (y)",
+        key_display="Esc",
+    ),
+)
+
+
+#: The keys of the explorer's modes, for its help screen (bound only while a mode is on).
+IN_MODES: tuple[Command, ...] = PLAYING + PREDICTING
+
+
 def grouped(commands: tuple[Command, ...]) -> tuple[Command, ...]:
     """Commands with each group in one block, groups in order of first appearance (so help
     shows each heading once when a screen adds its keys to the shared stepping ones)."""
@@ -394,6 +520,11 @@ def grouped(commands: tuple[Command, ...]) -> tuple[Command, ...]:
 COMMANDS: tuple[Command, ...] = grouped(STEPPING + EXPLORER)
 
 
+def bound_keys(commands: tuple[Command, ...]) -> frozenset[str]:
+    """Every key a table binds (as Textual names them: ``right``, ``escape``)."""
+    return frozenset(k.strip() for c in commands for k in c.keys.split(","))
+
+
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:
     return [
         Binding(c.keys, c.action, c.short, show=c.show, id=c.id, key_display=c.key_display)
@@ -403,4 +534,4 @@ def bindings(commands: tuple[Command, ...]) -> list[Binding]:
 
 def binding_ids() -> frozenset[str]:
     """Every id a keymap may name: the commands of every screen, and Escape's."""
-    return frozenset(c.id for c in (*STEPPING, *EXPLORER, *HIGHDIM)) | {"focus-plot"}
+    return frozenset(c.id for c in (*STEPPING, *EXPLORER, *HIGHDIM, *IN_MODES)) | {"focus-plot"}

@@ -143,6 +143,24 @@ SCENES: tuple[Scene, ...] = (
         sizes=((120, 40),),
     ),
     Scene(
+        "played-step",
+        "One update in parts (u): RMSprop's square of g folded into S, with the explain "
+        "pane's numbers; the rule's part in force is marked",
+        keys=("o", "o", "n", "n", "n", "u", "n"),
+    ),
+    Scene(
+        "predict",
+        "Predict mode (y): which way does RMSprop step next? Four directions, one right",
+        keys=("o", "o", "n", "n", "y"),
+    ),
+    Scene(
+        "predict-value",
+        "Predict mode, a number (Tab): RMSprop's S_b typed as 0.25, marked wrong, with the "
+        "explain pane's arithmetic",
+        keys=("o", "o", "n", "n", "y", "tab", "0", ".", "2", "5", "enter"),
+        sizes=((120, 40),),
+    ),
+    Scene(
         "map",
         "Convergence map (m): GD from every start of a grid on Himmelblau, by the minimum reached",
         keys=("m",),

@@ -18,7 +18,7 @@ from . import claims_geometry as geometry
 from . import claims_lecture as lecture
 from . import claims_rmsprop as rmsprop_claims
 from . import claims_stability as stability
-from .lesson import Lesson
+from .lesson import Exercise, Lesson
 from .tuning import TO_THREE, fixed, matched, tuned
 
 #: The learners' forum threads, by their titles.
@@ -54,6 +54,13 @@ LESSONS: tuple[Lesson, ...] = (
         "back.",
         lecture.zigzag,
         shows=ABOUT_DIRECTION,
+        exercise=Exercise(
+            1,
+            0,
+            "direction",
+            "GD's first step from A is nearly all b. Which way does RMSprop take its first "
+            "step, with S starting at 0?",
+        ),
     ),
     Lesson(
         2,
@@ -68,6 +75,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Δw that flips sign.",
         lecture.start_b,
         shows=ABOUT_DIRECTION,
+        exercise=Exercise(
+            1,
+            0,
+            "value",
+            "At B, w is nearly right and ∂w is tiny. How large is RMSprop's first step in w?",
+            "Δw",
+        ),
     ),
     Lesson(
         3,
@@ -109,6 +123,13 @@ LESSONS: tuple[Lesson, ...] = (
         "the plot, key s) settling near η/1e-4 where GD's stays η, and Δw at ±η while "
         "GD's is ±η·1e-4.",
         rmsprop_claims.tiny_oscillation,
+        exercise=Exercise(
+            1,
+            60,
+            "value",
+            "By step 60 ∂w is ±1e-4 and S has followed it down. What is RMSprop's Δw there?",
+            "Δw",
+        ),
     ),
     Lesson(
         6,
@@ -348,6 +369,13 @@ LESSONS: tuple[Lesson, ...] = (
         "drawn on top of each other, then the w column of each Adam: it stops flipping once "
         "β₁ = 0.9.",
         adam_claims.adam_pieces,
+        exercise=Exercise(
+            4,
+            0,
+            "direction",
+            "Adam's m and v both start at 0 and are bias-corrected. Which way does its first "
+            "step go?",
+        ),
     ),
     Lesson(
         17,

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Literal
 
 from ..errors import OptiscopeError
 from ..session.setup import Setup
@@ -101,6 +102,19 @@ Claim = Callable[[Setup, list[Trajectory]], Finding]
 
 
 @dataclass(frozen=True)
+class Exercise:
+    """The question a lesson ends with, asked in predict mode (y): which way run ``run``
+    steps at record ``step`` (form "direction"), or one of its numbers, ``name`` ("Δw",
+    "S_b": form "value"). ``prompt`` says what to think about before answering."""
+
+    run: int
+    step: int
+    form: Literal["direction", "value"]
+    prompt: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Lesson:
     """``settings[i]`` says how ``setup.optimizers[i]``'s settings were chosen; ``shows``
     names views a front end turns on when the lesson opens (``"vectors"``: the step's
@@ -116,6 +130,7 @@ class Lesson:
     look_at: str
     claim: Claim
     shows: tuple[str, ...] = ()
+    exercise: Exercise | None = None
 
     def __post_init__(self) -> None:
         if len(self.settings) != len(self.setup.optimizers):

@@ -10,6 +10,7 @@ import numpy as np
 from ..explain_text import (
     Coordinate,
     StepInputs,
+    SubStep,
     bias,
     count_line,
     decayed_grad,
@@ -40,6 +41,7 @@ from .base import (
     power,
     square_root,
     value,
+    meaning,
     with_weight_decay,
 )
 
@@ -233,6 +235,37 @@ def _adam_rule(hp: Hyper) -> tuple[str, ...]:
     return tuple(rule)
 
 
+_ADAM_STEPS = (
+    SubStep(
+        "the two averages",
+        "m averages g (the momentum), v averages g² (RMSprop's S), per coordinate",
+        ("m", "v", "vmax"),
+    ),
+    SubStep(
+        "the scale the step divides by",
+        "the root of the second moment, bias-corrected for the zero start where that is on",
+        ("m̂", "v̂", "v̂max", "√v̂", "√v̂max", "√v", "√vmax"),
+    ),
+    SubStep(
+        "the step",
+        "the momentum divided by its scale, times η: past gradients still push",
+        ("Δp", "p"),
+    ),
+)
+
+
+def _adam_meaning(hp: Hyper) -> str:
+    """ηeff under Adam's rule: the momentum over its scale, per unit of g (short enough for
+    the sparklines' note)."""
+    v = "v̂max" if hp["amsgrad"] else "v̂"
+    if not _corrected(hp):
+        v = "vmax" if hp["amsgrad"] else "v"
+    if "bias_correction" not in hp and float(hp["weight_decay"]) != 0:  # AdamW's decay
+        return "= |Δ|/|g|, Δ: decay λp, past g"
+    m = "m̂" if _corrected(hp) else "m"
+    return f"= η|{m}|/(|g|(√{v}+ε))" + (f", {m}: past g" if v in ("v̂", "v") else ": past g")
+
+
 _BETA1 = beta_param("beta1", 0.9, "decay of the average of g (momentum)", "β₁")
 _BETA2 = beta_param("beta2", 0.999, "decay of the average of g²", "β₂")
 _AMSGRAD = Param("amsgrad", False, "divide by the largest v seen so far", kind="bool")
@@ -269,6 +302,8 @@ ADAM = Optimizer(
     explain=per_coordinate(_adam_lines, _adam_shared),
     parts=_adam_parts,
     convention="torch.optim.Adam: ε outside the root",
+    sub_steps=_ADAM_STEPS,
+    eff_lr_means=_adam_meaning,
 )
 
 ADAMW = Optimizer(
@@ -302,6 +337,8 @@ ADAMW = Optimizer(
     explain=per_coordinate(_adam_lines, _adam_shared),
     parts=_adam_parts,
     convention="torch.optim.AdamW: decoupled weight decay",
+    sub_steps=_ADAM_STEPS,
+    eff_lr_means=_adam_meaning,
 )
 
 
@@ -378,6 +415,19 @@ ADAMAX = Optimizer(
     explain=per_coordinate(_adamax_lines, lambda inputs: [count_line(inputs)]),
     parts=_adamax_parts,
     convention="torch.optim.Adamax",
+    sub_steps=(
+        SubStep(
+            "the average m and the decaying max u",
+            "m averages g; u is the largest |g| seen, each older one shrunk by β₂",
+            ("m", "u"),
+        ),
+        SubStep(
+            "the step",
+            "m divided by u, times η, corrected by 1−β₁ᵏ for m's zero start",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η|m|/(|g|u(1−β₁ᵏ)), m: past g"),
 )
 
 
@@ -519,4 +569,22 @@ NADAM = Optimizer(
     explain=per_coordinate(_nadam_lines, _nadam_shared),
     parts=_nadam_parts,
     convention="torch.optim.NAdam (weight decay through the gradient)",
+    sub_steps=(
+        SubStep(
+            "the momentum schedule",
+            "μₖ weighs the momentum in this update, μₖ₊₁ in the next; Πμ is their product",
+            ("μ", "Πμ"),
+        ),
+        SubStep(
+            "the averages and the root",
+            "m averages g, v averages g²; v̂ corrects v for its zero start",
+            ("m", "v", "v̂", "r"),
+        ),
+        SubStep(
+            "the step: now and ahead",
+            "part of this g, part of the momentum as it will be next: Nesterov's look-ahead",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= |Δ|/|g|: Δ mixes g and past m"),
 )

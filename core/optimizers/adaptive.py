@@ -9,6 +9,7 @@ import numpy as np
 from ..explain_text import (
     Coordinate,
     StepInputs,
+    SubStep,
     decayed_grad,
     div,
     ewma,
@@ -35,6 +36,7 @@ from .base import (
     lerp,
     lr_param,
     value,
+    meaning,
     with_weight_decay,
 )
 
@@ -93,6 +95,11 @@ def _adagrad_rule(hp: Hyper) -> tuple[str, ...]:
     return (*l2_rule(hp), "S ← S + g²", step)
 
 
+def _adagrad_meaning(hp: Hyper) -> str:
+    rate = "ηₜ" if float(hp["lr_decay"]) != 0 else "η"
+    return meaning(f"= {rate}/(√S+ε): S only grows", f"= {rate}|g+λp|/(|g|(√S+ε))")(hp)
+
+
 ADAGRAD = Optimizer(
     name="adagrad",
     title="Adagrad",
@@ -117,6 +124,24 @@ ADAGRAD = Optimizer(
     explain=per_coordinate(_adagrad_lines),
     parts=_adagrad_parts,
     convention="torch.optim.Adagrad: ε outside the root",
+    sub_steps=(
+        SubStep(
+            "its square added to the sum S",
+            "S adds up every squared gradient so far, per coordinate: it only grows",
+            ("S",),
+        ),
+        SubStep(
+            "the root of S per coordinate",
+            "√S + ε is each coordinate's own gradient scale so far (η shrinks too if d > 0)",
+            ("√S", "η"),
+        ),
+        SubStep(
+            "the division by √S",
+            "g divided by its own scale: coordinates with large past gradients step less",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=_adagrad_meaning,
 )
 
 
@@ -226,6 +251,12 @@ def _rmsprop_rule(hp: Hyper) -> tuple[str, ...]:
     return tuple(rule)
 
 
+def _rmsprop_meaning(hp: Hyper) -> str:
+    if float(hp["momentum"]) > 0:
+        return "= η|B|/|g|, B: sum of past g/r"
+    return meaning("= η/r: r follows recent |g|", "= η|g+λp|/(|g|·r)")(hp)
+
+
 RMSPROP = Optimizer(
     name="rmsprop",
     title="RMSprop",
@@ -265,6 +296,25 @@ RMSPROP = Optimizer(
     explain=per_coordinate(_rmsprop_lines),
     parts=_rmsprop_parts,
     convention="torch.optim.RMSprop with alpha = β: ε outside the root, no bias correction",
+    sub_steps=(
+        SubStep(
+            "its square folded into S",
+            "S is a running average of g² per coordinate: β of the old S, 1−β of this square",
+            ("S", "ḡ"),
+        ),
+        SubStep(
+            "the root of S per coordinate",
+            "r is each coordinate's recent gradient scale",
+            ("r",),
+        ),
+        SubStep(
+            "the division by r",
+            "g divided by its own scale, per coordinate: large recent gradients shrink the "
+            "step, small ones grow it",
+            ("B", "Δp"),
+        ),
+    ),
+    eff_lr_means=_rmsprop_meaning,
 )
 
 
@@ -349,4 +399,19 @@ ADADELTA = Optimizer(
     explain=per_coordinate(_adadelta_lines),
     parts=_adadelta_parts,
     convention="torch.optim.Adadelta: ε inside both roots",
+    sub_steps=(
+        SubStep(
+            "its square folded into S",
+            "S is a running average of g² per coordinate: ρ of the old S, 1−ρ of this square",
+            ("S",),
+        ),
+        SubStep(
+            "the rescaled gradient",
+            "g times √(D + ε)/√(S + ε): past steps' scale over past gradients'; D then "
+            "folds in this Δ²",
+            ("Δ", "D"),
+        ),
+        SubStep("the step", "η times the rescaled gradient", ("Δp",)),
+    ),
+    eff_lr_means=meaning("= η√(D+ε)/√(S+ε)", "= η√(D+ε)/√(S+ε)·|g+λp|/|g|"),
 )

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
-from ..explain_text import ExplainFn
+from ..explain_text import ExplainFn, SubStep
 from ..params import Param, Value, resolve
 from ..step_parts import PartsFn
 
@@ -32,6 +32,7 @@ InitFn = Callable[[Array, BatchHyper], State]
 UpdateFn = Callable[[Array, State, Array, BatchHyper], tuple[Array, State]]
 ExtrasFn = Callable[[Mapping[str, Array], Hyper], dict[str, Array]]
 RuleFn = Callable[[Hyper], tuple[str, ...]]
+MeaningFn = Callable[[Hyper], str]
 
 
 def _always(hp: Hyper) -> bool:
@@ -66,7 +67,10 @@ class Optimizer:
     them. ``rule`` states every variant; ``rule_for`` the one given hyperparameters run.
     ``explain`` writes a step's arithmetic; ``extra_columns`` names record columns beyond
     the common ones (see ``core.columns``), such as the Adam family's |Δ|/η. ``parts``
-    takes a step apart into the vectors it sums (see ``core.step_parts``).
+    takes a step apart into the vectors it sums (see ``core.step_parts``). ``sub_steps``
+    groups the explain lines into the parts a played step shows (between the gradient and
+    the step taken, see ``core.step_frames``); ``eff_lr_means`` says what ηeff = |Δ|/|g| is
+    under this rule, for the sparklines.
     """
 
     name: str
@@ -86,6 +90,8 @@ class Optimizer:
     rule_for: RuleFn | None = None
     extra_columns: tuple[str, ...] = ()
     parts: PartsFn | None = None
+    sub_steps: tuple[SubStep, ...] = ()
+    eff_lr_means: MeaningFn | None = None
 
     def resolve(self, overrides: Mapping[str, object] | None = None) -> dict[str, Value]:
         """The full hyperparameter set: defaults overlaid with validated overrides."""
@@ -210,6 +216,17 @@ def eps_param(default: float) -> Param:
         log_scale=True,
         symbol="ε",
     )
+
+
+def meaning(plain: str, decayed: str | None = None) -> MeaningFn:
+    """What ηeff = |Δ|/|g| equals under a rule; ``decayed`` where an L2 decay λ folded
+    into g changes it (the step then reads g + λ·p, the sparkline divides by g)."""
+
+    def means(hp: Hyper) -> str:
+        decays = decayed is not None and float(hp.get("weight_decay", 0.0)) != 0
+        return decayed if decays and decayed is not None else plain
+
+    return means
 
 
 def l2_rule(hp: Hyper) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import numpy as np
 from ..explain_text import (
     Coordinate,
     StepInputs,
+    SubStep,
     decayed_grad,
     ewma,
     line,
@@ -30,6 +31,7 @@ from .base import (
     l2_rule,
     lr_param,
     value,
+    meaning,
     with_weight_decay,
 )
 
@@ -77,6 +79,14 @@ GD = Optimizer(
     explain=per_coordinate(_gd_lines),
     parts=_gd_parts,
     convention="torch.optim.SGD with momentum 0",
+    sub_steps=(
+        SubStep(
+            "η times the gradient, downhill",
+            "GD's whole rule: step against g, scaled by η, every coordinate alike",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η on every coordinate", "= η|g+λp|/|g|"),
 )
 
 
@@ -126,6 +136,19 @@ MOMENTUM = Optimizer(
     update=_momentum_update,
     explain=per_coordinate(_momentum_lines),
     parts=_momentum_parts,
+    sub_steps=(
+        SubStep(
+            "the gradient folded into the velocity",
+            "v is a running average of past gradients: β of the old v, 1−β of this g",
+            ("v",),
+        ),
+        SubStep(
+            "the step along the velocity",
+            "the step follows v, not g: past gradients still push",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η|v|/|g|: > η when v outruns g"),
     convention=(
         "course EWMA v = βv + (1−β)g, no bias correction; at lr η it traces heavy ball at η·(1−β)"
     ),
@@ -219,6 +242,11 @@ def _buffer_rule(hp: Hyper) -> str:
 
 
 _BUFFER = StateField("v", "momentum_buffer", "v", "momentum buffer v (μ·v + g)")
+_INTO_BUFFER = SubStep(
+    "the gradient added to the buffer",
+    "v sums past gradients, each older one shrunk by μ (the first update sets v to g)",
+    ("v",),
+)
 
 _MU = Param(
     "momentum",
@@ -260,6 +288,15 @@ HEAVYBALL = Optimizer(
     explain=per_coordinate(_heavyball_lines),
     parts=_heavyball_parts,
     convention="torch.optim.SGD(momentum=μ, dampening=τ): the buffer starts as g₁",
+    sub_steps=(
+        _INTO_BUFFER,
+        SubStep(
+            "the step along the buffer",
+            "the step follows v, not g: past gradients still push",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η|v|/|g|, v: sum of past g"),
 )
 
 NESTEROV = Optimizer(
@@ -280,4 +317,13 @@ NESTEROV = Optimizer(
     explain=per_coordinate(_nesterov_lines),
     parts=_nesterov_parts,
     convention="torch.optim.SGD(momentum=μ, nesterov=True)",
+    sub_steps=(
+        _INTO_BUFFER,
+        SubStep(
+            "the look-ahead step",
+            "g plus μ times the new buffer: the step from where momentum is about to carry it",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η|g+μv|/|g|, v: sum of past g", "= η|g+λp+μv|/|g|, v: past g"),
 )

@@ -10,7 +10,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..explain_text import Coordinate, StepInputs, ewma, line, num, op, per_coordinate, sq, sqrt
+from ..explain_text import (
+    Coordinate,
+    StepInputs,
+    SubStep,
+    ewma,
+    line,
+    num,
+    op,
+    per_coordinate,
+    sq,
+    sqrt,
+)
 from ..params import Param
 from ..step_parts import StepParts, Vector, decay_term, unscaled, vec
 from .base import (
@@ -23,6 +34,7 @@ from .base import (
     beta_param,
     lr_param,
     value,
+    meaning,
 )
 
 
@@ -60,6 +72,14 @@ SIGNGD = Optimizer(
     explain=per_coordinate(_signgd_lines),
     parts=_signgd_parts,
     convention="sign(0) = 0: a coordinate with zero gradient does not move",
+    sub_steps=(
+        SubStep(
+            "only the sign of each coordinate",
+            "the size of g is thrown away: each coordinate with a nonzero gradient moves by η",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η/|g|: every |Δ| is η"),
 )
 
 
@@ -106,6 +126,15 @@ NORMGD = Optimizer(
     explain=_normgd_explain,
     parts=_normgd_parts,
     convention="‖g‖ is the Euclidean norm over all coordinates of one point",
+    sub_steps=(
+        SubStep("the gradient's length", "‖g‖ over both coordinates together", ("‖g‖",)),
+        SubStep(
+            "g divided by its length",
+            "GD's direction with the length thrown away: the step is always η long",
+            ("Δp",),
+        ),
+    ),
+    eff_lr_means=meaning("= η/‖g‖: ‖Δ‖ is always η"),
 )
 
 
@@ -164,6 +193,12 @@ def _lion_rule(hp: Hyper) -> tuple[str, ...]:
     return ("c = β₁·m + (1−β₁)·g", step, "m ← β₂·m + (1−β₂)·g")
 
 
+def _lion_meaning(hp: Hyper) -> str:
+    if float(hp["weight_decay"]) != 0:
+        return "= |η·sign(c) + η·λ·p|/|g|"
+    return "= η/|g|: every |Δ| is η"
+
+
 LION = Optimizer(
     name="lion",
     title="Lion",
@@ -187,4 +222,22 @@ LION = Optimizer(
     explain=per_coordinate(_lion_lines),
     parts=_lion_parts,
     convention="Chen et al. 2023, 'Symbolic Discovery of Optimization Algorithms', Alg. 2",
+    sub_steps=(
+        SubStep(
+            "the interpolation c",
+            "c mixes the momentum m (weight β₁) with this g (weight 1−β₁)",
+            ("c",),
+        ),
+        SubStep(
+            "only the sign of c",
+            "each coordinate with c ≠ 0 moves by η against c's sign (and by η·λ·p with decay)",
+            ("Δp",),
+        ),
+        SubStep(
+            "the momentum for the next update",
+            "m averages g with β₂: the next step reads it, this one did not",
+            ("m",),
+        ),
+    ),
+    eff_lr_means=_lion_meaning,
 )

@@ -25,7 +25,7 @@ from optiscope.core.format import fmt
 from optiscope.core.session.setup import View
 from optiscope.core.surfaces.formula import FormulaSurface
 
-from ..bindings import COMMANDS, Command, bindings
+from ..bindings import COMMANDS, IN_MODES, Command, bindings
 from ..model import ExplorerModel
 from ..stepping import SteppingScreen
 from ..widgets.controls import ControlsPane
@@ -42,6 +42,7 @@ from .snapshot import RunShown, Shown
 
 if TYPE_CHECKING:
     from optiscope.core.lessons.lesson import Lesson
+    from optiscope.core.predict import Score
     from optiscope.core.session.setup import Session
 
     from ..plotting.step_arrows import VectorOverlay
@@ -84,6 +85,10 @@ class ExplorerScreen(SteppingScreen):
     """The controls pane: beside the plot when wide, over it on demand when narrow."""
     lesson_shown: reactive[bool] = reactive(False, init=False)
     """The loaded lesson's question and answer, in the controls' place."""
+    #: Predict mode's running score for the session (None until the first question).
+    _score: Score | None = None
+    #: Lessons whose closing question predict mode has asked in this session.
+    exercises_asked: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -526,7 +531,7 @@ class ExplorerScreen(SteppingScreen):
     async def action_help(self) -> None:
         from ..screens.help import HelpScreen
 
-        await self.app.push_screen(HelpScreen(self.COMMANDS_TABLE))
+        await self.app.push_screen(HelpScreen(self.COMMANDS_TABLE + IN_MODES))
 
     async def action_highdim(self) -> None:
         from ..screens.highdim import HighDimScreen
@@ -678,6 +683,42 @@ class ExplorerScreen(SteppingScreen):
             self.notify("No lesson loaded: press L to pick one.", timeout=3)
             return
         self.lesson_shown = not self.lesson_shown
+
+    # -- a step in parts (u), predict mode (y), the lesson's scroll (J, K) --------------------
+    # Modals over the right column (explorer/step_modes.py): nothing runs per step for them.
+    async def action_play_step(self) -> None:
+        from .step_modes import play_step
+
+        await play_step(self)
+
+    async def action_predict(self) -> None:
+        from .step_modes import predict
+
+        await predict(self)
+
+    @property
+    def predict_score(self) -> Score:
+        if self._score is None:
+            from optiscope.core.predict import Score
+
+            self._score = Score()
+        return self._score
+
+    @predict_score.setter
+    def predict_score(self, score: Score) -> None:
+        self._score = score
+
+    def predict_step(self) -> None:
+        self.action_step(1)
+
+    def predict_focus(self, delta: int) -> None:
+        self.action_cycle_focus(delta)
+
+    def action_scroll_lesson(self, pages: int) -> None:
+        if not self.lesson_shown:
+            self.notify("No lesson shown: L picks one (i shows a loaded one).", timeout=2)
+            return
+        self.query_one(LessonPane).scroll_page(pages)
 
     # -- sessions and files ------------------------------------------------------------------
     def current_view(self) -> View:

@@ -2,7 +2,10 @@
 
 ηeff = |Δ|/|∂| is the rate a coordinate actually moved at: constant for GD, only falling
 for Adagrad, rising for RMSprop and sign-GD as a gradient fades. Two sparklines on one log
-scale show that history at a glance; the step table has the exact numbers.
+scale show that history at a glance; the step table has the exact numbers. Beside them,
+what ηeff is under the focused rule (``Optimizer.eff_lr_means``): for momentum-style
+methods a step built from past gradients, so a value far above η is the velocity
+outrunning the current gradient, not a larger rate.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from optiscope.core.format import fmt
 from ..explorer.snapshot import Shown as Snapshot
 from ..plotting.sparkline import buckets, log_scale, spark
 
-#: Room for the label ("● ηeff w "), the value at the cursor and the scale note.
+#: Room for the label ("● ηeff w "), the value at the cursor and the notes (what ηeff is
+#: under this rule; the scale and the steps drawn).
 VALUE_WIDTH = 10
-NOTE_WIDTH = 26
+NOTE_WIDTH = 33
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Shown:
     rates: np.ndarray
     marker: str
     color: str
+    #: What ηeff equals under the focused rule, e.g. "= η·|v|/|g|: > η when v outruns g".
+    means: str = ""
 
 
 def strip_text(shown: Shown, width: int) -> Text:
@@ -49,11 +55,12 @@ def strip_text(shown: Shown, width: int) -> Text:
     elif scale.flat:
         range_note = f"constant {fmt(scale.low)}"
     else:
-        range_note = f"log scale {fmt(scale.low)}…{fmt(scale.high)}"
-    notes = (
-        range_note,
-        f"steps 0–{last}" + (", mean per cell" if len(rates) > room else ""),
-    )
+        range_note = f"log {fmt(scale.low)}…{fmt(scale.high)}"
+    steps_note = f"{range_note}, t 0–{last}"
+    means = f"{steps_note}, cell means" if len(rates) > room else steps_note
+    # The longest that fits: the scale always, then the steps, then how cells are drawn.
+    fitting = [n for n in (means, steps_note, range_note) if len(n) <= NOTE_WIDTH - 1]
+    notes = (shown.means or "= |Δ|/|g|", fitting[0] if fitting else range_note)
     text = Text(no_wrap=True, overflow="crop")
     for i, coord in enumerate(shown.coords):
         if i:
@@ -67,7 +74,7 @@ def strip_text(shown: Shown, width: int) -> Text:
             shown_now = "—" if np.isnan(now) else fmt(now)  # 0/0: this coordinate is still
             text.append(shown_now.rjust(VALUE_WIDTH - 1) + " ", "bold")
         if note:
-            text.append(" " + notes[i].ljust(NOTE_WIDTH - 1), "dim")
+            text.append(" " + notes[i][: NOTE_WIDTH - 1].ljust(NOTE_WIDTH - 1), "dim")
     return text
 
 
@@ -89,7 +96,9 @@ class EffLrStrip(Widget):
         """Read the focused run up to the shown step (what has been stepped through so far)."""
         run = shown.focused_run
         rates = run.trajectory.column("effective_lr")[: run.index + 1]
-        self._shown = Shown(shown.coords, rates, run.marker, run.color)
+        means = run.optimizer.eff_lr_means
+        text = means(run.hyperparameters) if means is not None else ""
+        self._shown = Shown(shown.coords, rates, run.marker, run.color, text)
         self.refresh()
 
     def render(self) -> Text:

@@ -40,6 +40,10 @@ def lesson_text(lesson: Lesson, found: Finding, width: int = 0) -> Text:
         _append_figure(text, fig.label, fig.text, width)
     text.append("\nAnswer  ", "bold")
     text.append(found.answer)
+    if lesson.exercise is not None:
+        text.append("\n\nYour turn (y)  ", "bold")
+        text.append(lesson.exercise.prompt)
+        text.append("  Press y to answer it before the step shows.", "dim")
     return text
 
 
@@ -84,17 +88,52 @@ class LessonText(Static):
         return lesson_text(*self._lesson, self.content_region.width)
 
 
+#: What the pane's last row says while the text runs past it, and once at its end.
+MORE_BELOW = "▼ more below · J down · K up · wheel"
+AT_END = "▲ the end · K back up"
+
+
 class LessonPane(VerticalScroll):
-    """Scrolls with the mouse or, once focused (Tab), the arrow keys."""
+    """Scrolls with J and K from the plot (no need to focus it), or the mouse wheel; its
+    last row says so whenever the text runs past the pane."""
 
     DEFAULT_CSS = """
     LessonPane { display: none; padding: 0 1; }
     LessonPane Static { width: 100%; }
+    LessonPane #lesson-more {
+        dock: bottom; height: 1; display: none; color: $text-muted; background: $boost;
+    }
+    LessonPane #lesson-more.-shown { display: block; }
     """
 
     def compose(self) -> ComposeResult:
         yield LessonText(id="lesson-text")
+        yield Static("", id="lesson-more")
 
     def show(self, lesson: Lesson, found: Finding) -> None:
         self.query_one(LessonText).show(lesson, found)
         self.scroll_home(animate=False)
+        self.call_after_refresh(self._say_more)
+
+    def scroll_page(self, pages: int) -> None:
+        """A page down (1) or up (−1), keeping two lines of the last page in view."""
+        page = max(1, self.scrollable_content_region.height - 2)
+        self.scroll_relative(y=pages * page, animate=False)
+        self._say_more()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._say_more()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_more)
+
+    def _say_more(self) -> None:
+        hint = self.query("#lesson-more").results(Static)
+        more = next(hint, None)
+        if more is None:
+            return
+        runs_past = self.max_scroll_y > 0
+        more.set_class(runs_past, "-shown")
+        if runs_past:
+            more.update(MORE_BELOW if self.scroll_y < self.max_scroll_y else AT_END)
