@@ -30,7 +30,7 @@ KEYS = BOUND + EXTRA
 SIZES = [(120, 40), (80, 24), (100, 30), (60, 18), (44, 14)]
 #: Sizes the terminal is resized to between bursts (the last one is too small on purpose).
 RESIZES = [(120, 40), (80, 24), (99, 40), (200, 60), (40, 12)]
-PER_SIZE = 420  # 2,100 keys in all, in bursts of BURST
+PER_SIZE = 320  # 1,600 keys in all, in bursts of BURST
 BURST = 4
 #: A burst must be handled within this: no key may freeze the screen for a second (a
 #: 3-second freeze once went unnoticed); the slack is for a loaded machine.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -38,10 +39,10 @@ from .base import (
     l2_rule,
     lerp,
     lr_param,
+    meaning,
     power,
     square_root,
     value,
-    meaning,
     with_weight_decay,
 )
 

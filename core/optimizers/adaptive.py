@@ -35,8 +35,8 @@ from .base import (
     l2_rule,
     lerp,
     lr_param,
-    value,
     meaning,
+    value,
     with_weight_decay,
 )
 

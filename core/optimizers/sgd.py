@@ -30,8 +30,8 @@ from .base import (
     beta_param,
     l2_rule,
     lr_param,
-    value,
     meaning,
+    value,
     with_weight_decay,
 )
 

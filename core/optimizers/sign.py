@@ -33,8 +33,8 @@ from .base import (
     StateField,
     beta_param,
     lr_param,
-    value,
     meaning,
+    value,
 )
 
 
