@@ -10,6 +10,7 @@ spacing also reads as speed: marks crowd where a run crawls.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -77,10 +78,37 @@ def marks_layer(
         last = lines[i].clamp(upto)
         if last < 1:
             continue
-        steps = mark_points(i, runs, every, last)
-        if not steps:
-            continue
-        cx, cy, inside = canvas.marker_cells(points[i][steps])
-        cells = list(zip(cx[inside].tolist(), cy[inside].tolist(), strict=True))
-        put(layer, canvas, cells, mark_glyph(markers[i]), styles[i])
+        steps, cells = _run_marks(canvas, points[i], i, runs, every)
+        shown = [cell for cell in cells[: bisect_right(steps, last)] if cell is not None]
+        if shown:
+            put(layer, canvas, shown, mark_glyph(markers[i]), styles[i])
     return layer
+
+
+Cell = tuple[int, int]
+#: Each run's mark cells over its whole path, by (canvas, run, runs, k, path): a step
+#: then only picks the marks up to the cursor instead of mapping them all again.
+_MARKS: dict[tuple[object, ...], tuple[np.ndarray, list[int], list[Cell | None]]] = {}
+_MARKS_KEPT = 64
+
+
+def _run_marks(
+    canvas: Canvas, points: np.ndarray, i: int, runs: int, every: int
+) -> tuple[list[int], list[Cell | None]]:
+    """The steps run ``i`` marks along its whole path and their cells (None off the canvas)."""
+    key = (canvas, i, runs, every, id(points), len(points))
+    hit = _MARKS.get(key)
+    if hit is not None and hit[0] is points:
+        return hit[1], hit[2]
+    steps = mark_points(i, runs, every, len(points) - 1)
+    cells: list[Cell | None] = []
+    if steps:
+        cx, cy, inside = canvas.marker_cells(points[steps])
+        cells = [
+            (x, y) if ok else None
+            for x, y, ok in zip(cx.tolist(), cy.tolist(), inside.tolist(), strict=True)
+        ]
+    if len(_MARKS) >= _MARKS_KEPT:
+        _MARKS.clear()
+    _MARKS[key] = (points, steps, cells)
+    return steps, cells

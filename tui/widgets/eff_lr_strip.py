@@ -15,12 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widget import Widget
+from textual.strip import Strip
 
 from optiscope.core.format import fmt
 
 from ..explorer.snapshot import Shown as Snapshot
 from ..plotting.sparkline import buckets, log_scale, spark
+from .text_lines import TextLines
 
 #: Room for the label ("● ηeff w "), the value at the cursor and the notes (what ηeff is
 #: under this rule; the scale and the steps drawn).
@@ -78,19 +79,16 @@ def strip_text(shown: Shown, width: int) -> Text:
     return text
 
 
-class EffLrStrip(Widget):
+class EffLrStrip(TextLines):
     """Two lines: ηeff of each coordinate over steps 0..cursor for the focused run."""
 
     #: Binds no keys of its own: with it focused, a key is a command (see key_order).
     PASSIVE_KEYS = True
+    _shown: Shown | None = None
 
     DEFAULT_CSS = """
     EffLrStrip { height: 2; padding: 0 1; display: none; }
     """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._shown: Shown | None = None
 
     def show(self, shown: Snapshot) -> None:
         """Read the focused run up to the shown step (what has been stepped through so far)."""
@@ -99,9 +97,10 @@ class EffLrStrip(Widget):
         means = run.optimizer.eff_lr_means
         text = means(run.hyperparameters) if means is not None else ""
         self._shown = Shown(shown.coords, rates, run.marker, run.color, text)
+        self._strips = None
         self.refresh()
 
-    def render(self) -> Text:
-        if self._shown is None:
-            return Text()
-        return strip_text(self._shown, self.content_region.width)
+    def _render_strips(self, width: int) -> list[Strip]:
+        # The sparkline is sized to the width, so the text is made at draw time.
+        self._text = strip_text(self._shown, width) if self._shown is not None else Text()
+        return super()._render_strips(width)

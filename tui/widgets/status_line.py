@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
-from textual.widget import Widget
 
 from optiscope.core.format import fmt
 
 from ..explorer.snapshot import Shown
+from .text_lines import TextLines
 
 
 def status_text(shown: Shown) -> Text:
@@ -54,7 +54,7 @@ def status_text(shown: Shown) -> Text:
     return text
 
 
-class StatusLine(Widget):
+class StatusLine(TextLines):
     """One line of fixed height: an update repaints it without a layout pass (a Static's
     ``update`` reflows the whole screen, which cost more than the rest of a step)."""
 
@@ -62,21 +62,5 @@ class StatusLine(Widget):
     StatusLine { height: 1; width: 1fr; background: $boost; padding: 0 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._text = Text()
-
-    @property
-    def text(self) -> Text:
-        return self._text
-
     def show(self, shown: Shown) -> None:
         self.update(status_text(shown))
-
-    def update(self, text: Text) -> None:
-        if text != self._text:
-            self._text = text
-            self.refresh()
-
-    def render(self) -> Text:
-        return self._text

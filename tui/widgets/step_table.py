@@ -125,8 +125,11 @@ class StepTable(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, bool, int], tuple[Strip, Strip]] = LRUCache(1024)
         #: Finished lines, by (k, highlighted, generation, scroll_x, width); k = −1 is the header.
         self._lines: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(1024)
+        #: Row lines' cell texts, by (line, generation): a highlight moving does not format again.
+        self._cells: LRUCache[tuple[int, int], list[tuple[str, bool]]] = LRUCache(1024)
         self._styles: dict[str, Style] | None = None
         self._width: int | None = None
+        self._prefetch_pending = False
         self.label = label
         if trajectory is not None:
             self.set_trajectory(trajectory, coords, label)
@@ -256,6 +259,30 @@ class StepTable(ScrollView, can_focus=True):
         self._follow_cursor()
         self._refresh_row(old)
         self._refresh_row(t)
+        if not self._prefetch_pending:
+            self._prefetch_pending = True
+            self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        """After the frame, while the learner reads it: make the lines the next step draws
+        (the records either side highlighted, the next page plain), so a key finds them
+        made. Each is made once whatever happens; this only moves when."""
+        self._prefetch_pending = False
+        if not self.is_mounted or self._traj is None or not self._columns:
+            return
+        width = self.scrollable_content_region.width
+        scroll_x = round(self.scroll_x)
+        per, k = self._per_row, self._cursor
+        body = max(1, self._body_height // per)
+        wanted = [(k + 1, True), (k - 1, True)] + [(j, False) for j in range(k + 1, k + body + 1)]
+        for j, highlighted in wanted:
+            if not 0 <= j < self._rows:
+                continue
+            for sub in range(per):
+                index = j * per + sub
+                key = (index, highlighted, self._generation, scroll_x, width)
+                if key not in self._lines:
+                    self._lines[key] = self._build_line(j, sub, highlighted, scroll_x, width)
 
     # -- geometry ----------------------------------------------------------------------------
     @property
@@ -278,22 +305,26 @@ class StepTable(ScrollView, can_focus=True):
 
     def _follow_cursor(self) -> bool:
         """Scroll so the cursor record is visible with CONTEXT records around it (scroll_y
-        counts lines; a record is ``_per_row`` lines); True if it moved."""
+        counts lines; a record is ``_per_row`` lines); True if it moved.
+
+        Scrolls by pages, as a pager does: a step past the bottom margin brings the cursor
+        back to the top margin, so most steps move only the highlight (two rows repainted)
+        and one in a page repaints the table."""
         per = self._per_row
         body = self._body_height // per  # whole records that fit
         if body <= 0 or not self.is_mounted:
             return False
         k = min(self._cursor, max(self._rows - 1, 0))
         top = -(-round(self.scroll_y) // per)  # first whole record in view
-        margin = min(CONTEXT, (body - 1) // 2)
+        margin = min(CONTEXT, (body - 1) // 3)  # a third of the rows at most: room to page
         if top + margin <= k <= top + body - 1 - margin:
             return False
         if abs(k - top) > 2 * body:
             target = k - body // 2  # a far jump: centre it
         elif k < top + margin:
-            target = k - margin
+            target = k + margin - body + 1  # the cursor at the bottom margin
         else:
-            target = k + margin - body + 1
+            target = k - margin  # the cursor at the top margin
         target = max(0, min(target, self._rows - body))
         if target * per == round(self.scroll_y):
             return False
@@ -362,6 +393,7 @@ class StepTable(ScrollView, can_focus=True):
         self._generation += 1
         self._cache.clear()
         self._lines.clear()
+        self._cells.clear()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -387,15 +419,18 @@ class StepTable(ScrollView, can_focus=True):
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        assert self._traj is not None
-        step = self._traj[k]
-        cells = [cell_text(c, step, line) for c in self._columns]
-        if self._fit([text for text, _ in cells]):
-            # A value wider than the sample showed: widen once, redraw everything.
-            self._invalidate()
-            self._update_virtual_size()
-            self.refresh()
-            key = (k * self._per_row + line, highlighted, self._generation)
+        cells = self._cells.get((key[0], self._generation))
+        if cells is None:
+            assert self._traj is not None
+            step = self._traj[k]
+            cells = [cell_text(c, step, line) for c in self._columns]
+            if self._fit([text for text, _ in cells]):
+                # A value wider than the sample showed: widen once, redraw everything.
+                self._invalidate()
+                self._update_virtual_size()
+                self.refresh()
+                key = (k * self._per_row + line, highlighted, self._generation)
+            self._cells[(key[0], self._generation)] = cells
         styles = self._get_styles()
         row_style = styles["cursor"] if highlighted else styles["base"]
         error = row_style + styles["error"]
@@ -462,6 +497,15 @@ class StepTable(ScrollView, can_focus=True):
         else:
             frozen, rest = self._row_strips(k, sub, highlighted)
             style = styles["cursor"] if highlighted else styles["base"]
+        if width >= self._frozen_width + 2:
+            return self._join_line(frozen, rest, style, scroll_x, width)
+        return self._crop_line(frozen, rest, style, scroll_x, width)
+
+    def _crop_line(
+        self, frozen: Strip, rest: Strip, style: Style, scroll_x: int, width: int
+    ) -> Strip:
+        """The line cropped to ``width``, at any width (even one narrower than t)."""
+        styles = self._get_styles()
         frozen = frozen.crop_extend(0, min(width, self._frozen_width), style)
         room = max(0, width - frozen.cell_length)
         # Show whole cells only: a number cut at the edge ("4.55" of 4.55e-04) would lie.
@@ -482,6 +526,42 @@ class StepTable(ScrollView, can_focus=True):
             line = line.crop_extend(0, width - 1, style)
             return Strip.join([line, Strip([Segment("›", style + styles["marker"])], 1)])
         return line.crop_extend(0, width, style)
+
+    def _join_line(
+        self, frozen: Strip, rest: Strip, style: Style, scroll_x: int, width: int
+    ) -> Strip:
+        """``_build_line`` when t and two cells fit (every usual width): the same line, made
+        as one Strip from segments (each Strip made costs more than the segments in it)."""
+        marker = style + self._get_styles()["marker"]
+        room = width - self._frozen_width
+        start, stop = self._whole_cells(scroll_x, scroll_x + room)
+        segments = list(frozen)
+        if start > 0 and GAP:
+            # Columns hidden on the left: the gap after t says so, as › does on the right.
+            segments = [*frozen.crop(0, self._frozen_width - 1), Segment("‹", marker)]
+        if start > scroll_x:
+            segments.append(Segment(" " * (start - scroll_x), style))
+        if stop > start:
+            segments.extend(rest.crop(start, stop))
+        used = self._frozen_width + max(start, scroll_x) - scroll_x + max(0, stop - start)
+        more = stop < self._scroll_width
+        end = width - 1 if more else width
+        if used < end:
+            segments.append(Segment(" " * (end - used), style))
+        elif used > end:
+            return (
+                Strip(segments, used).crop_extend(0, end, style)
+                if not more
+                else Strip.join(
+                    [
+                        Strip(segments, used).crop_extend(0, end, style),
+                        Strip([Segment("›", marker)], 1),
+                    ]
+                )
+            )
+        if more:
+            segments.append(Segment("›", marker))
+        return Strip(segments, width)
 
     def _whole_cells(self, left: int, right: int) -> tuple[int, int]:
         """The span of the scrolling part, within [left, right), that holds whole columns."""
