@@ -120,9 +120,15 @@ class OptiscopeApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_driver_class(self) -> type[Driver]:
+        # In a terminal on Linux: a driver whose input thread a quit wakes at once.
         # Served to a browser: Textual's WebDriver can interleave a download with a screen
         # update on its pipe; this one writes whole packets (see tui/web_driver.py).
         driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver":
+            # A quit that ends at once (Textual's input thread sleeps 100-200 ms on it).
+            from .quick_exit_driver import QuickExitLinuxDriver
+
+            return QuickExitLinuxDriver
         if driver.__module__ != "textual.drivers.web_driver":
             return driver
         from .web_driver import whole_packet_driver
