@@ -33,7 +33,7 @@ from optiscope.core.trajectory import Step, Trajectory
 __all__ = ["SAMPLE", "UNDEFINED", "Column", "cell_text", "columns_for", "grow_widths", "rjust"]
 
 #: Rows sampled (first, last and evenly spaced) to size the columns.
-SAMPLE = 256
+SAMPLE = 64
 
 Reader = Callable[[Step], float]
 
@@ -149,11 +149,12 @@ def rjust(text: str, width: int) -> str:
 
 
 def _sample(first: int, stop: int) -> Iterable[int]:
-    """Rows first..stop−1 if few, else the first and last 64 and evenly spaced ones between."""
+    """Rows first..stop−1 if few, else the first and last SAMPLE/4 and evenly spaced ones
+    between (a value wider than the sample widens its column when it is drawn)."""
     count = stop - first
     if count <= SAMPLE:
         return range(first, stop)
-    edge = 64
+    edge = SAMPLE // 4
     middle = SAMPLE - 2 * edge
     stride = max(1, (count - 2 * edge) // middle)
     picked = {*range(first, first + edge), *range(stop - edge, stop)}
