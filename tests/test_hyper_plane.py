@@ -249,9 +249,7 @@ async def test_no_color_map_shows_class_glyphs_cursor_and_caption(
         canvas = widget.canvas
         assert canvas is not None
         text = [
-            "".join(s.text for s in widget.render_line(y))[
-                canvas.left : canvas.left + canvas.cols
-            ]
+            "".join(s.text for s in widget.render_line(y))[canvas.left : canvas.left + canvas.cols]
             for y in range(canvas.top, canvas.top + canvas.rows)
         ]
         glyphs = set("".join(text))
