@@ -147,9 +147,10 @@ def strip_rows(shown: Shown, width: int) -> tuple[list[Segment], list[Segment]]:
     about = "≈" if shown.approximate else "="
     with np.errstate(all="ignore"):
         share = now / threshold_now
+    short = shown.rule if len(shown.rule) <= LABEL_WIDTH - 4 else "thr."
     top = [
         Segment(f"{shown.marker} ", color),
-        Segment(f"> {shown.rule}".ljust(LABEL_WIDTH - 2)[: LABEL_WIDTH - 2], DIM),
+        Segment(f"> {short}".ljust(LABEL_WIDTH - 2), DIM),
         Segment(above.ljust(room), OVER),
         Segment(f" {name} {fmt(now)}  = {fmt(share)}×"[:note].ljust(note), BOLD),
     ]
