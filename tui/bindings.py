@@ -97,6 +97,42 @@ EXPLORER: tuple[Command, ...] = (
         "Optimizers",
     ),
     Command(
+        "asterisk",
+        "nudge_lr(1)",
+        "η ×1.25",
+        "lr-up",
+        "multiply the focused optimizer's learning rate η by 1.25 (recomputed at once)",
+        group="Optimizers",
+        key_display="*",
+    ),
+    Command(
+        "slash",
+        "nudge_lr(-1)",
+        "η ÷1.25",
+        "lr-down",
+        "divide the focused optimizer's learning rate η by 1.25",
+        group="Optimizers",
+        key_display="/",
+    ),
+    Command(
+        "right_curly_bracket",
+        "nudge_beta(1)",
+        "β up",
+        "beta-up",
+        "the focused optimizer's momentum-like β (β, β₁, μ) halfway to 1: 0.9 → 0.95",
+        group="Optimizers",
+        key_display="}",
+    ),
+    Command(
+        "left_curly_bracket",
+        "nudge_beta(-1)",
+        "β down",
+        "beta-down",
+        "its β twice as far from 1: 0.9 → 0.8 → 0.6 → 0.2 → 0 (stops at its range)",
+        group="Optimizers",
+        key_display="{",
+    ),
+    Command(
         "W,shift+up",
         "move_start(0,1)",
         "Start ↑",
@@ -234,6 +270,14 @@ EXPLORER: tuple[Command, ...] = (
         group="View",
     ),
     Command(
+        "C",
+        "sharpness_strip",
+        "λmax",
+        "sharpness-strip",
+        "sharpness strip: λmax (curvature) per step against the stability threshold (2/η for GD)",
+        group="View",
+    ),
+    Command(
         "t",
         "table_layout",
         "Table",
@@ -297,6 +341,15 @@ EXPLORER: tuple[Command, ...] = (
         "A vs B",
         "map-difference",
         "convergence map: where does the focused optimizer (A) beat the next one (B)?",
+        group="Maps",
+    ),
+    Command(
+        "B",
+        "hyper_map",
+        "lr×β map",
+        "hyper-map",
+        "lr×β map: the focused optimizer at every (η, β) of a grid, its stability boundary "
+        "(arrows pick a cell, Enter sets it; again: contours)",
         group="Maps",
     ),
     Command(
@@ -503,8 +556,39 @@ PREDICTING: tuple[Command, ...] = (
 )
 
 
+#: Keys while the lr×β map (``B``) has a cell cursor: bound by the map widget itself.
+HYPER_MAP: tuple[Command, ...] = (
+    *(
+        Command(
+            key,
+            f"move({dx},{dy})",
+            "Cell" if key == "left" else "",
+            f"hyper-cell-{key}",
+            f"lr×β map: the cell cursor {word}",
+            key == "left",
+            "lr×β map (B)",
+            key_display="←→↑↓" if key == "left" else None,
+        )
+        for key, dx, dy, word in (
+            ("left", -1, 0, "to a smaller η"),
+            ("right", 1, 0, "to a larger η"),
+            ("up", 0, 1, "to a larger β"),
+            ("down", 0, -1, "to a smaller β"),
+        )
+    ),
+    Command(
+        "enter",
+        "choose",
+        "Set η, β",
+        "hyper-choose",
+        "set the focused optimizer's η and β to the cell's and go back to the contours",
+        True,
+        "lr×β map (B)",
+    ),
+)
+
 #: The keys of the explorer's modes, for its help screen (bound only while a mode is on).
-IN_MODES: tuple[Command, ...] = PLAYING + PREDICTING
+IN_MODES: tuple[Command, ...] = PLAYING + PREDICTING + HYPER_MAP
 
 
 def grouped(commands: tuple[Command, ...]) -> tuple[Command, ...]:

@@ -167,4 +167,18 @@ SCENES: tuple[Scene, ...] = (
         surface="himmelblau",
         optimizers=("gd(lr=0.01)", "rmsprop(lr=0.1)"),
     ),
+    Scene(
+        "lr-beta-map",
+        "The lr×β map (B): momentum from A at every (η, β), its stability boundary "
+        "η(1−β)·λmax < 2(1+β) drawn over the cells, the current setting ◎ under the cursor",
+        keys=("B",),
+        optimizers=("momentum(lr=0.4)", "gd"),
+    ),
+    Scene(
+        "sharpness-strip",
+        "The sharpness strip (C; on in lesson 18): GD's λmax climbs to 2/η = 20 and past it "
+        "at step 800 of the sharpening valley",
+        keys=("L", "r", "g", "8", "0", "0", "enter"),
+        sizes=((120, 40),),
+    ),
 )

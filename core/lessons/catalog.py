@@ -416,6 +416,7 @@ LESSONS: tuple[Lesson, ...] = (
         "The λmax column beside 2/η in GD's table (o switches tables), then the loss view "
         "(v): a smooth fall until λmax reaches 2/η, then spikes while it hovers there.",
         stability.edge_of_stability,
+        shows=("sharpness",),
     ),
     Lesson(
         19,
@@ -440,6 +441,7 @@ LESSONS: tuple[Lesson, ...] = (
         "The λmax column falling while η (the schedule) rises, then set the schedule to "
         "constant in the controls and watch the status line.",
         stability.warmup,
+        shows=("sharpness",),
     ),
     Lesson(
         20,
@@ -461,6 +463,7 @@ LESSONS: tuple[Lesson, ...] = (
         "The two paths (the β = 0.99 one swings past the minimum), the λmax and threshold "
         "columns (4 against 995: far from unstable), then the loss view (v).",
         stability.beta_too_large,
+        shows=("sharpness",),
     ),
 )
 

@@ -118,7 +118,8 @@ class Exercise:
 class Lesson:
     """``settings[i]`` says how ``setup.optimizers[i]``'s settings were chosen; ``shows``
     names views a front end turns on when the lesson opens (``"vectors"``: the step's
-    vectors at the cursor), as plain words so the catalog needs no front end."""
+    vectors at the cursor; ``"sharpness"``: λmax against its threshold), as plain words so
+    the catalog needs no front end."""
 
     number: int
     id: str

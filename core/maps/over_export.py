@@ -129,10 +129,10 @@ def over_classes(hmap: HyperMap, metric: OverMetric) -> CellClasses:
     """The classes a view draws: converged / running / diverged, or ranges of a metric."""
     diverged = hmap.diverged_at >= 0
     if metric == "class":
-        kinds = ("range", "none", "diverged")
+        kinds = {"converged": "range", "diverged": "diverged", "running": "none"}
         classes = tuple(
-            CellClass(CLASS_GLYPHS[name], _class_label(hmap, name), kind)  # type: ignore[arg-type]
-            for name, kind in zip(CELL_CLASSES, kinds, strict=True)
+            CellClass(CLASS_GLYPHS[name], _class_label(hmap, name), kinds[name])  # type: ignore[arg-type]
+            for name in CELL_CLASSES
         )
         return CellClasses(hmap.classes(), classes, "how the run ends")
     if metric == "steps":

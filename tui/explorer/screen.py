@@ -8,6 +8,7 @@ watchers set the screen's CSS classes, so a saved view is read from them and not
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -34,6 +35,7 @@ from ..widgets.explain_pane import ExplainPane
 from ..widgets.lesson_pane import LessonPane
 from ..widgets.loss_plot import LossPlot
 from ..widgets.plot_canvas import ContourPlot, PlotSeries
+from ..widgets.sharpness_strip import SharpnessStrip
 from ..widgets.status_line import StatusLine
 from ..widgets.step_table import StepTable
 from .edits import apply_edit
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from optiscope.core.session.setup import Session
 
     from ..plotting.step_arrows import VectorOverlay
+    from ..widgets.hyper_map import HyperMapPlot
     from ..widgets.map_plot import MapPlot
 
 NARROW_BELOW = 100
@@ -53,7 +56,9 @@ MIN_SIZE = (60, 18)
 #: The ηeff sparklines show by default from this terminal height on (s toggles them).
 SPARK_FROM_HEIGHT = 30
 
-PlotView = Literal["contours", "loss", "map"]
+PlotView = Literal["contours", "loss", "map", "hyper"]
+#: Seconds a nudge's "η 0.1 → 0.125" stays in the status line.
+NOTE_SECONDS = 4.0
 Controls = Literal["auto", "hidden", "shown"]
 
 
@@ -81,6 +86,8 @@ class ExplorerScreen(SteppingScreen):
     """The explain pane: the update rule with this step's numbers."""
     sparklines: reactive[bool | None] = reactive(None, init=False)
     """The ηeff strip: None follows the terminal's height."""
+    sharpness: reactive[bool] = reactive(False, init=False)
+    """The sharpness strip: λmax per step against the stability threshold."""
     controls: reactive[Controls] = reactive("auto", init=False)
     """The controls pane: beside the plot when wide, over it on demand when narrow."""
     lesson_shown: reactive[bool] = reactive(False, init=False)
@@ -117,6 +124,8 @@ class ExplorerScreen(SteppingScreen):
         self._ready = False
         self._vectors_key: tuple[int, int, int] | None = None
         self._vectors_cached: VectorOverlay | None = None
+        #: A nudge's line for the status, and when it stops showing (monotonic seconds).
+        self._note: tuple[str, float] = ("", 0.0)
 
     @property
     def comparison(self) -> ExplorerModel:  # type: ignore[override]
@@ -135,6 +144,7 @@ class ExplorerScreen(SteppingScreen):
                     yield ContourPlot(id="plot")
                     yield LossPlot(id="loss")
                 yield EffLrStrip(id="eff-lr")
+                yield SharpnessStrip(id="sharpness")
                 yield ExplainPane(id="explain")
                 yield StepTable(id="table")
                 # Inside the right column: a step repaints only that column.
@@ -207,15 +217,14 @@ class ExplorerScreen(SteppingScreen):
 
     # -- view state: reactives whose watchers set the classes ----------------------------------
     def watch_plot_view(self, old: PlotView, view: PlotView) -> None:
-        for name in ("contours", "loss", "map"):
+        for name in ("contours", "loss", "map", "hyper"):
             self.set_class(view == name, f"-view-{name}")
-        if old == "map":
-            mp = self.map_plot
-            if mp is not None:
-                mp.cancel()
-        if view == "map":
+        for was, widget in (("map", self.map_plot), ("hyper", self.hyper_plot)):
+            if old == was and widget is not None:
+                widget.cancel()
+        if view in ("map", "hyper"):
             self._show_map()
-        self.set_focus(self.map_plot if view == "map" else self.plot)
+        self.set_focus(self._view_widget())
         self.show_cursor()
 
     def watch_explaining(self, explaining: bool) -> None:
@@ -231,6 +240,10 @@ class ExplorerScreen(SteppingScreen):
         self.set_class(
             self._terminal[1] >= SPARK_FROM_HEIGHT if wanted is None else wanted, "-spark"
         )
+
+    def watch_sharpness(self, on: bool) -> None:
+        self.set_class(on, "-sharpness")
+        self.show_cursor()
 
     def watch_controls(self, controls: Controls) -> None:
         self.set_class(controls == "hidden", "-hide-controls")
@@ -275,6 +288,7 @@ class ExplorerScreen(SteppingScreen):
             speed=self.speed,
             noise=model.noise,
             schedule=model.schedule,
+            note=self._note[0] if time.monotonic() < self._note[1] else "",
         )
 
     def show_all(self) -> None:
@@ -318,6 +332,8 @@ class ExplorerScreen(SteppingScreen):
         self.table.set_cursor(run.index)
         if self.has_class("-spark"):
             self.query_one(EffLrStrip).show(shown)
+        if self.sharpness:
+            self.query_one(SharpnessStrip).show(shown)
         if self.explaining:
             self.query_one(ExplainPane).show(shown)
         self.query_one(StatusLine).show(shown)
@@ -472,6 +488,9 @@ class ExplorerScreen(SteppingScreen):
     def action_sparklines(self) -> None:
         self.sparklines = not self.has_class("-spark")
 
+    def action_sharpness_strip(self) -> None:
+        self.sharpness = not self.sharpness
+
     def action_loss_view(self) -> None:
         self.plot_view = "contours" if self.plot_view == "loss" else "loss"
 
@@ -505,13 +524,18 @@ class ExplorerScreen(SteppingScreen):
             self.controls = "auto" if self.controls == "hidden" else "hidden"
 
     def action_focus_plot(self) -> None:
-        mp = self.map_plot
-        if mp is not None and mp.cancel():
-            return  # Escape first stops a convergence map being computed
+        for widget in (self.map_plot, self.hyper_plot):
+            if widget is not None and widget.cancel():
+                return  # Escape first stops a map being computed
         if self.controls == "shown":
             self.controls = "auto"
         # Now, not on the next idle: keys may already be queued.
-        self.set_focus(mp if self.plot_view == "map" and mp is not None else self.plot)
+        self.set_focus(self._view_widget())
+
+    def _view_widget(self) -> ContourPlot | MapPlot | HyperMapPlot:
+        """The widget that shows the plot view (and takes the keys)."""
+        shown = {"map": self.map_plot, "hyper": self.hyper_plot}.get(self.plot_view)
+        return shown if shown is not None else self.plot
 
     def refocus_if_hidden(self) -> None:
         """A key must not reach a widget in a pane hidden since (a dropdown left open when a
@@ -547,6 +571,11 @@ class ExplorerScreen(SteppingScreen):
     async def action_map_metric(self) -> None:
         from ..map_view import next_metric
 
+        hp = self.hyper_plot
+        if self.plot_view == "hyper" and hp is not None:
+            hp.set_metric(hp.next_metric())
+            self._show_map(retry=True)
+            return
         mp = await self.ensure_map_plot()
         mp.set_metric(next_metric(mp.metric))
         self.plot_view = "map"
@@ -578,12 +607,51 @@ class ExplorerScreen(SteppingScreen):
 
     def _show_map(self, retry: bool = False) -> None:
         """After a setup or view change: the map recomputes if what it shows changed."""
+        if self.plot_view == "hyper":
+            from .hyper import show_hyper
+
+            show_hyper(self, retry)
+            return
         mp = self.map_plot
         if mp is None or self.plot_view != "map":
             return
         from ..map_view import map_setup
 
         mp.show_setup(map_setup(self.model, self.plot.window, mp.compare), retry=retry)
+
+    # -- the hyperparameter plane: nudges and the lr×β map (explorer/hyper.py) ---------------
+    @property
+    def hyper_plot(self) -> HyperMapPlot | None:
+        from ..widgets.hyper_map import HyperMapPlot
+
+        found = self.query(HyperMapPlot)
+        return found.first() if found else None
+
+    def action_nudge_lr(self, direction: int) -> None:
+        from .hyper import nudge_key
+
+        nudge_key(self, "lr", direction)
+
+    def action_nudge_beta(self, direction: int) -> None:
+        from .hyper import nudge_key
+
+        nudge_key(self, "beta", direction)
+
+    async def action_hyper_map(self) -> None:
+        from .hyper import toggle_hyper_map
+
+        await toggle_hyper_map(self)
+
+    def on_hyper_map_plot_chosen(self, message: HyperMapPlot.Chosen) -> None:
+        from .hyper import apply_cell
+
+        message.stop()
+        apply_cell(self, message)
+
+    def show_note(self, text: str) -> None:
+        """A passing line in the status line (a nudge's old → new value)."""
+        self._note = (text, time.monotonic() + NOTE_SECONDS)
+        self.set_timer(NOTE_SECONDS + 0.05, self.show_cursor)
 
     # -- vectors at the cursor, the gradient field, shaded contours -------------------------
     def watch_vectors(self, _on: bool) -> None:
@@ -633,6 +701,8 @@ class ExplorerScreen(SteppingScreen):
         """A lesson about which way a step goes opens with the step's vectors drawn."""
         if "vectors" in lesson.shows:
             self.vectors = True
+        if "sharpness" in lesson.shows:
+            self.sharpness = True
 
     # -- lessons -----------------------------------------------------------------------------
     async def action_pick_lesson(self) -> None:

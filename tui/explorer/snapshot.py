@@ -59,6 +59,8 @@ class Shown:
     speed: int
     noise: GradientNoise
     schedule: Schedule
+    #: A passing line for the status (a nudge's "rmsprop η 0.1 → 0.125"), or "".
+    note: str = ""
 
     @property
     def focused_run(self) -> RunShown:

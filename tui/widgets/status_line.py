@@ -27,6 +27,8 @@ def status_text(shown: Shown) -> Text:
         ("t ", "dim"),
         (f"{shown.step}", "bold"),
     )
+    if shown.note:
+        text.append_text(Text.assemble("  ", (shown.note, "bold")))
     if shown.computing is not None:
         # The cursor waits for the runs: say where it is going and how far they have got.
         text.append_text(
