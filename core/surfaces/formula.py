@@ -338,7 +338,7 @@ def surface_from_text(text: str, domain: str | Box | None = None) -> Surface:
 
 
 def _not_a_formula(text: str, name_match: re.Match[str] | None, exc: OptiscopeError) -> str:
-    from .formula_parser import NAMES
+    from .formula_names import NAMES
 
     if name_match is not None and name_match.group(1) not in NAMES:
         name = name_match.group(1)

@@ -23,6 +23,7 @@ import sympy  # type: ignore[import-untyped]  # sympy ships no type information
 from sympy.core.parameters import distribute  # type: ignore[import-untyped]
 
 from ..errors import OptiscopeError
+from .formula_names import ALLOWED_TEXT, NAMES
 
 MAX_LENGTH = 400
 #: Parentheses, function calls, unary signs and powers nested deeper than this are refused:
@@ -64,8 +65,8 @@ FUNCTIONS: dict[str, Builder] = {
     "atan": sympy.atan,
     "arctan": sympy.atan,
 }
-NAMES = (*CONSTANTS, *FUNCTIONS)
-ALLOWED_TEXT = ", ".join(NAMES)
+if (*CONSTANTS, *FUNCTIONS) != NAMES:  # one vocabulary: what the dialog lists is what parses
+    raise ImportError("formula_names.NAMES and the parser's vocabulary differ")
 
 _NUMBER = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

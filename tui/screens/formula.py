@@ -7,6 +7,8 @@ keeps its surface until a formula is accepted.
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -17,9 +19,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from optiscope.core.surfaces.formula_parser import ALLOWED_TEXT
+from optiscope.core.surfaces.formula_names import ALLOWED_TEXT
 
 from .modal import OnceModal
+
+
+def _load_parser() -> None:
+    importlib.import_module("optiscope.core.surfaces.formula_parser")
+
 
 #: Text limit of the formula box: the parser refuses longer input anyway (400 characters).
 MAX_FORMULA_CHARS = 400
@@ -105,6 +112,8 @@ class FormulaScreen(OnceModal[bool]):
     def on_mount(self) -> None:
         # Now, not on the next idle: keys typed right after F belong in the box.
         self.focus_now("#formula-input")
+        # sympy loads while the learner types, so Enter does not wait ~0.4 s for it.
+        threading.Thread(target=_load_parser, name="load-sympy", daemon=True).start()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
