@@ -413,8 +413,10 @@ LESSONS: tuple[Lesson, ...] = (
             ),
             fixed("2/η above λmax at the minimum: no edge on the path, the control run"),
         ),
-        "The λmax column beside 2/η in GD's table (o switches tables), then the loss view "
-        "(v): a smooth fall until λmax reaches 2/η, then spikes while it hovers there.",
+        "The sharpness strip under the plot (C toggles it): λmax per step against 2/η, "
+        "filling up to it, overshooting, then swinging around it; the λmax "
+        "column beside 2/η in GD's table; then the loss view (v): a smooth fall until "
+        "λmax reaches 2/η, then spikes while it swings around it.",
         stability.edge_of_stability,
         shows=("sharpness",),
     ),
