@@ -1,8 +1,6 @@
 """``python -m optiscope``: the same as the ``optiscope`` command."""
 
-import sys
-
-from optiscope.tui.cli.main import main
+from optiscope.tui.cli.main import console_main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

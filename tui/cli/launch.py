@@ -73,6 +73,11 @@ def launch_lesson(lesson: Lesson, served: bool = False) -> int:
     return run_explorer(ExplorerModel.from_lesson(lesson), lesson=lesson, served=served)
 
 
+#: Set once the explorer has run in this terminal: the command then ends the process at
+#: once (``main.console_main``), skipping the interpreter's slow teardown.
+explorer_ran = False
+
+
 def run_explorer(
     model: ExplorerModel,
     lesson: Lesson | None = None,
@@ -89,7 +94,9 @@ def run_explorer(
     if not served:
         app = OptiscopeApp(model, lesson=lesson, view=view)
         app.run()
-        exit_at_once(app.return_code or 0)
+        global explorer_ran
+        explorer_ran = True
+        return app.return_code or 0
     home = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="optiscope-session-") as tmp:
         folder = Path(tmp)
@@ -104,7 +111,8 @@ def run_explorer(
 
 
 def exit_at_once(code: int) -> NoReturn:
-    """End the process as soon as the app has restored the terminal.
+    """End the process as soon as the app has restored the terminal (only the command's
+    own entry point calls this, never a test or an embedding program).
 
     Everything the app writes (exports, sessions, preferences) is closed by then; what is
     left is the interpreter tearing down every module and object one by one, which took
