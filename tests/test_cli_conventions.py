@@ -132,6 +132,24 @@ def test_a_full_disk_is_a_runtime_failure_in_one_line() -> None:
     assert done.stderr.count("\n") == 1 and "No space left on device" in done.stderr
 
 
+def test_an_out_that_is_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    """Renaming over a special file replaced the node itself: as root, ``--out /dev/full``
+    left a CSV named /dev/full and exit status 0. A FIFO stands in for the device here."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    assert main(["run", "--steps", "3", "--format", "csv", "--out", str(fifo)]) == 0
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got and got[0].count("\n") == 1 + 4 * 4
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
 def test_out_files_are_written_whole(tmp_path: Path) -> None:
     target = tmp_path / "run.csv"
     assert main(["run", "--steps", "3", "--format", "csv", "--out", str(target)]) == 0
