@@ -50,7 +50,9 @@ class LessonScreen(OnceModal[str | None]):
         width: 90; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    LessonScreen OptionList, LessonScreen OptionList:focus { height: auto; border: none; padding: 0; }
+    LessonScreen OptionList, LessonScreen OptionList:focus {
+        height: auto; border: none; padding: 0;
+    }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="cancel-lesson")
