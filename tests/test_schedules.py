@@ -152,13 +152,12 @@ def test_the_run_help_lists_every_schedule_kind(capsys: pytest.CaptureFixture[st
 async def test_the_explorers_schedule_tooltip_lists_every_kind_with_its_settings(
     tmp_path: Path,
 ) -> None:
-    from textual.widgets import Input
+
+    from tui_helpers import settle
 
     from optiscope.tui.app import OptiscopeApp
     from optiscope.tui.model import ExplorerModel
     from optiscope.tui.widgets.field_row import FieldRow
-
-    from tui_helpers import settle
 
     app = OptiscopeApp(ExplorerModel.create(), export_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
