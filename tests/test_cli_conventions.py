@@ -109,6 +109,21 @@ def test_a_served_session_needs_no_terminal(monkeypatch: pytest.MonkeyPatch) -> 
     assert main(["--surface", "rosenbrock"]) == 2 and len(started) == 1
 
 
+def test_a_crashed_explorer_exits_non_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual sets return code 1 when an exception ends the app; run_explorer ignored it
+    and a crash exited 0. Here the app "crashes" as Textual records it, without a terminal."""
+    from optiscope.tui.app import OptiscopeApp
+    from optiscope.tui.cli import launch
+
+    def crash(self: OptiscopeApp, *args: object, **kwargs: object) -> None:
+        self._return_code = 1
+
+    monkeypatch.setattr(OptiscopeApp, "run", crash)
+    monkeypatch.setattr(launch, "_is_tty", lambda stream: True)
+    assert main(["--surface", "rosenbrock"]) == 1
+    assert main(["--served", "--surface", "rosenbrock"]) == 1
+
+
 def test_an_unwritable_out_is_a_runtime_failure_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
