@@ -22,16 +22,13 @@ import tracemalloc
 import numpy as np
 from timing import median_time
 
-from optiscope.core.noise import GradientNoise
-from optiscope.core.schedules import Schedule
-from optiscope.core.specs import parse_optimizer
-from optiscope.core.surfaces import get_surface
-from optiscope.core.trajectory import Trajectory, compare
-from optiscope.tui.cli.run_command import RunSetup, render
+from optiscope.core.session.setup import Comparison, Setup
+from optiscope.core.trajectory import Trajectory
+from optiscope.tui.cli.run_command import render
 
-SURFACE = get_surface("lecture-bowl")
 START = (-4.7, -1.3)
 LR, BETA1, BETA2, EPS = 0.1, 0.9, 0.999, 1e-8
+THRESHOLD = (2 + 2 * BETA1) / ((1 - BETA1) * LR)  # Adam's 38/η
 
 
 def _q(a: float, b: float) -> float:
@@ -48,7 +45,8 @@ def baseline_csv(steps: int) -> str:
         "run,optimizer,t,w,b,loss,dw,db,first_moment_w,first_moment_b,second_moment_w,"
         "second_moment_b,bias_corrected_first_moment_w,bias_corrected_first_moment_b,"
         "bias_corrected_second_moment_w,bias_corrected_second_moment_b,eff_lr_w,eff_lr_b,"
-        "update_over_lr_w,update_over_lr_b,delta_w,delta_b,step_length,angle_to_descent,lr\n"
+        "update_over_lr_w,update_over_lr_b,delta_w,delta_b,step_length,angle_to_descent,"
+        "sharpness,preconditioned_sharpness,stability_threshold,lr\n"
     )
     w, b = START
     mw = mb = vw = vb = 0.0
@@ -71,10 +69,12 @@ def baseline_csv(steps: int) -> str:
             angle = math.degrees(math.atan2(abs(uw * sb - ub * sw), -(uw * sw + ub * sb)))
         else:
             angle = math.nan
+        # Hessian diag(0.2, 4); the step divides by P = (1 − β₁ᵏ)·diag(√v̂ + ε).
+        pre = max(0.2 / (c1 * (math.sqrt(vhw) + EPS)), 4.0 / (c1 * (math.sqrt(vhb) + EPS)))
         row = (
             t, w, b, loss, gw, gb, mw, mb, vw, vb, mhw, mhb, vhw, vhb,
             _q(abs(dw), abs(gw)), _q(abs(db), abs(gb)), abs(dw) / LR, abs(db) / LR,
-            dw, db, length, angle, LR,
+            dw, db, length, angle, 4.0, pre, THRESHOLD, LR,
         )  # fmt: skip
         out.write("adam,adam," + ",".join(map(repr, row)) + "\n")
         w, b = w + dw, b + db
@@ -95,19 +95,14 @@ def same_csv(ours: str, plain: str) -> str:
     return f"yes, {x.size:,} numbers, largest relative difference {worst:.1e}"
 
 
-def setup(steps: int) -> RunSetup:
-    return RunSetup(
-        SURFACE,
-        START,
-        [parse_optimizer("adam(lr=0.1)", SURFACE)],
-        steps,
-        GradientNoise(),
-        Schedule(),
-    )
+def setup(steps: int) -> Comparison:
+    """What ``optiscope run --surface lecture-bowl --start A --optimizer "adam(lr=0.1)"``
+    resolves to (the same validated ``Setup`` the CLI builds)."""
+    return Setup("lecture-bowl", START, ("adam(lr=0.1)",), steps=steps).build()
 
 
-def runs_of(s: RunSetup) -> list[Trajectory]:
-    return compare(s.surface, s.setups, s.start, s.steps, s.noise, s.schedule)
+def runs_of(s: Comparison) -> list[Trajectory]:
+    return s.run()
 
 
 def peak_mb(fn: object) -> float:

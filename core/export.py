@@ -162,6 +162,7 @@ def _run_json(traj: Trajectory) -> list[str]:
             "kind": status.kind,
             "step": status.step,
             "reason": status.reason,
+            "cause": status.cause or None,
             "text": status.text(),
         },
     }

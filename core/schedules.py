@@ -181,6 +181,13 @@ KINDS: dict[str, ScheduleKind] = {
 }
 
 
+def schedule_examples() -> list[str]:
+    """Every kind with its default settings spelled out, as a user would type it:
+    ``["constant", "inverse-time(decay=0.01)", …, "wsd(W=10, T=200, D=40)"]`` (the help
+    and the explorer's tooltip list these, so a new kind appears in both)."""
+    return [format_call(k.name, {p.name: p.default for p in k.schema}) for k in KINDS.values()]
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A schedule kind with resolved settings; ``lr(base, t)`` gives ηₜ."""

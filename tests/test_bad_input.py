@@ -223,6 +223,11 @@ CASES: list[tuple[list[str], str]] = [
     (["highdim", "--problem", "logreg(label_noise=0.5)"], "label_noise must be in [0, 0.5)"),
     (["highdim", "--problem", "logreg(batch_size=900)"], "batch_size must be at most"),
     (["highdim", "--problem", "cubic(dim=3)"], "unknown problem 'cubic'"),
+    # -- serve: the port and the session cap are numbers like any other -------------------
+    (["serve", "--port", "99999"], "port must be in [1, 65535]; got 99999"),
+    (["serve", "--port", "x"], "port must be a number; got 'x'"),
+    (["serve", "--port", FULLWIDTH_ONE], "port must be a number"),
+    (["serve", "--max-sessions", FULLWIDTH_ONE], "max-sessions must be a number"),
     # -- lessons and the explorer's options ------------------------------------------------
     (["lesson", "99"], "99"),
     (["lesson", "no-such-lesson"], "no-such-lesson"),

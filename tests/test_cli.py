@@ -295,6 +295,49 @@ def test_lesson_json_carries_the_figures(capsys) -> None:  # type: ignore[no-unt
     )
 
 
+@pytest.mark.parametrize("ident", ["zigzag", "start-b", "tiny-oscillation", "adam-pieces"])
+def test_a_lesson_that_ends_with_a_question_prints_it(capsys, ident: str) -> None:  # type: ignore[no-untyped-def]
+    from optiscope.core.lessons.catalog import get_lesson
+
+    exercise = get_lesson(ident).exercise
+    assert exercise is not None
+    code, out, _ = _run(capsys, "lesson", ident)
+    text = " ".join(out.split())
+    assert code == 0 and f"Your turn: {exercise.prompt}" in text
+    assert text.index("Your turn:") > text.index("Answer:")
+
+
+def test_a_lesson_without_a_question_prints_none(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = _run(capsys, "lesson", "momentum-conventions")
+    assert code == 0 and "Your turn" not in out
+    _, out, _ = _run(capsys, "lesson", "momentum-conventions", "--format", "json")
+    assert json.loads(out)["exercise"] is None
+
+
+def test_lesson_2s_question_is_rmsprops_first_w_step_from_b_in_closed_form(capsys) -> None:  # type: ignore[no-untyped-def]
+    """From B = (0.3, −2.3), g_w = 0.2·0.3; S starts at 0, so S = (1−β)·g² and
+    Δw = −η·g/(√S + ε): a full −η/√(1−β) however small g is."""
+    code, out, _ = _run(capsys, "lesson", "start-b")
+    assert code == 0 and "rmsprop(lr=0.1)'s Δw at step 0, from:" in out and "g_w = 0.06" in out
+    _, out, _ = _run(capsys, "lesson", "start-b", "--format", "json")
+    exercise = json.loads(out)["exercise"]
+    g, lr, beta = 0.2 * 0.3, 0.1, 0.9
+    assert exercise["form"] == "value" and exercise["name"] == "Δw"
+    assert exercise["answer"] == pytest.approx(-lr * g / (math.sqrt((1 - beta) * g * g) + 1e-8))
+    assert exercise["answer"] == pytest.approx(-lr / math.sqrt(1 - beta), rel=1e-6)
+
+
+def test_lesson_1s_question_is_answered_by_the_sign_direction(capsys) -> None:  # type: ignore[no-untyped-def]
+    """RMSprop's first step from A, both gradients negative: −η·sign(g)/√(1−β) per
+    coordinate, so it heads up and right at 45°, whatever GD's 80° says."""
+    code, out, _ = _run(capsys, "lesson", "zigzag", "--format", "json")
+    exercise = json.loads(out)["exercise"]
+    assert code == 0 and exercise["form"] == "direction"
+    assert exercise["offered_degrees"][exercise["answer"] - 1] == pytest.approx(45.0, abs=0.05)
+    gd = math.degrees(math.atan2(4 * 1.3, 0.2 * 4.7))  # −∇f at A = (−4.7, −1.3)
+    assert any(abs(d - gd) < 0.1 for d in exercise["offered_degrees"])
+
+
 @pytest.mark.parametrize(
     "argv", [("lesson", "nope"), ("--lesson", "99"), ("lesson", "0", "--open")]
 )

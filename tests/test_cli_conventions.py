@@ -109,6 +109,21 @@ def test_a_served_session_needs_no_terminal(monkeypatch: pytest.MonkeyPatch) -> 
     assert main(["--surface", "rosenbrock"]) == 2 and len(started) == 1
 
 
+def test_a_crashed_explorer_exits_non_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual sets return code 1 when an exception ends the app; run_explorer ignored it
+    and a crash exited 0. Here the app "crashes" as Textual records it, without a terminal."""
+    from optiscope.tui.app import OptiscopeApp
+    from optiscope.tui.cli import launch
+
+    def crash(self: OptiscopeApp, *args: object, **kwargs: object) -> None:
+        self._return_code = 1
+
+    monkeypatch.setattr(OptiscopeApp, "run", crash)
+    monkeypatch.setattr(launch, "_is_tty", lambda stream: True)
+    assert main(["--surface", "rosenbrock"]) == 1
+    assert main(["--served", "--surface", "rosenbrock"]) == 1
+
+
 def test_an_unwritable_out_is_a_runtime_failure_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -130,6 +145,24 @@ def test_a_full_disk_is_a_runtime_failure_in_one_line() -> None:
         )
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "No space left on device" in done.stderr
+
+
+def test_an_out_that_is_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    """Renaming over a special file replaced the node itself: as root, ``--out /dev/full``
+    left a CSV named /dev/full and exit status 0. A FIFO stands in for the device here."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    assert main(["run", "--steps", "3", "--format", "csv", "--out", str(fifo)]) == 0
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got and got[0].count("\n") == 1 + 4 * 4
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
 
 
 def test_out_files_are_written_whole(tmp_path: Path) -> None:

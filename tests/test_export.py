@@ -112,6 +112,7 @@ def independent_json(
                     "kind": t.status.kind,
                     "step": t.status.step,
                     "reason": t.status.reason,
+                    "cause": t.status.cause or None,
                     "text": t.status.text(),
                 },
                 "steps": [_json_value(_record(t, s)) for s in t],
@@ -243,3 +244,24 @@ def test_the_explorers_document_and_rows_are_the_same_content() -> None:
     # A label holding a comma is one quoted cell.
     assert parsed[1][0] == "gd" and any(r[0] == runs[2].setup.label for r in parsed)
     assert "," in runs[2].setup.label
+
+
+def test_a_diverged_runs_json_names_its_cause_from_the_closed_form_sharpness() -> None:
+    """GD at η = 0.55 on 0.1·w² + 2·b² (Hessian diag(0.2, 4), so λmax = 4): η·λmax = 2.2 > 2
+    from the first step; a run that converges has no cause."""
+    bowl = get_surface("lecture-bowl")
+    runs = compare(
+        bowl,
+        [parse_optimizer("gd(lr=0.55)", bowl), parse_optimizer("gd(lr=0.45)", bowl)],
+        (-4.7, -1.3),
+        300,
+        GradientNoise(),
+        Schedule(),
+    )
+    doc = json.loads(json_text(bowl, (-4.7, -1.3), runs, GradientNoise(), Schedule()))
+    lam = max(np.linalg.eigvalsh(np.diag([0.2, 4.0])))
+    over, under = (run["status"] for run in doc["runs"])
+    assert over["kind"] == "diverged"
+    assert over["cause"] == f"η·λmax = {0.55 * lam:.2g} > 2 since step 0"
+    assert over["text"].endswith(over["cause"])
+    assert under["kind"] == "converged" and under["cause"] is None

@@ -91,8 +91,10 @@ def test_csv_is_loss_and_grad_norm_per_step_and_gd_follows_the_closed_form(
         "step",
         "gd(lr=1) loss",
         "gd(lr=1) grad_norm",
+        "gd(lr=1) sharpness",
         "adam loss",
         "adam grad_norm",
+        "adam sharpness",
     ]
     assert [int(r[0]) for r in rows[1:]] == list(range(31))
     table = np.array([[float(c) for c in r[1:]] for r in rows[1:]])
@@ -102,9 +104,11 @@ def test_csv_is_loss_and_grad_norm_per_step_and_gd_follows_the_closed_form(
     z = q.z0 * (1.0 - q.eigenvalues) ** t
     np.testing.assert_allclose(table[:, 0], 0.5 * (z * z) @ q.eigenvalues, rtol=1e-12)
     np.testing.assert_allclose(table[:, 1], np.linalg.norm(z * q.eigenvalues, axis=1), rtol=1e-12)
+    np.testing.assert_allclose(table[:, 2], 1.0, rtol=1e-12)  # λmax: eigenvalues 1 … 1e-4
     adam = reference("adam", 30)
-    np.testing.assert_allclose(table[:, 2], adam.column("loss"), rtol=1e-13)
-    np.testing.assert_array_equal(table[:, 3], adam.column("exact_grad_norm"))
+    np.testing.assert_allclose(table[:, 3], adam.column("loss"), rtol=1e-13)
+    np.testing.assert_array_equal(table[:, 4], adam.column("exact_grad_norm"))
+    np.testing.assert_allclose(table[:, 5], 1.0, rtol=1e-12)
 
 
 def test_json_has_every_step_and_the_top_k(capsys: pytest.CaptureFixture[str]) -> None:

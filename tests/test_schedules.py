@@ -4,9 +4,11 @@ their cross-setting rules refused in one line, and all of them listed."""
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -130,3 +132,38 @@ def test_every_schedule_is_listed_with_its_settings_and_a_use(capsys) -> None:  
         if kind.schema:
             assert f"[{', '.join(p.name for p in kind.schema)}]" in line
     assert {"warmup", "inverse-sqrt", "warmup-cosine", "wsd"} <= set(KINDS)
+
+
+# -- every kind is offered where a schedule is typed -------------------------------------------
+def test_the_run_help_lists_every_schedule_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    from optiscope.tui.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = "".join(capsys.readouterr().out.split())  # argparse wraps inside the specs
+    listed = text.split("learning-rateschedule:")[1]
+    for kind in ("constant", "inverse-time", "step", "cosine", "warmup", "inverse-sqrt",
+                 "warmup-cosine", "wsd"):  # fmt: skip
+        assert re.search(rf"(^|,){re.escape(kind)}[(,]", listed), kind
+    assert set(KINDS) == {"constant", "inverse-time", "step", "cosine", "warmup",
+                          "inverse-sqrt", "warmup-cosine", "wsd"}  # fmt: skip
+
+
+async def test_the_explorers_schedule_tooltip_lists_every_kind_with_its_settings(
+    tmp_path: Path,
+) -> None:
+
+    from tui_helpers import settle
+
+    from optiscope.tui.app import OptiscopeApp
+    from optiscope.tui.model import ExplorerModel
+    from optiscope.tui.widgets.field_row import FieldRow
+
+    app = OptiscopeApp(ExplorerModel.create(), export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        tooltip = str(app.query_one("#schedule", FieldRow).input.tooltip)
+    for name in ("warmup(W=10)", "inverse-sqrt(W=10)", "warmup-cosine(W=10, T=200)"):
+        assert name in tooltip
+    assert "wsd(W=10, T=200, D=40)" in tooltip and "cosine(T=200, floor=0)" in tooltip
+    assert len(tooltip.split(", ")) >= len(KINDS)

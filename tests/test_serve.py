@@ -83,12 +83,19 @@ def test_a_lesson_is_passed_on_by_its_id() -> None:
         (["--session", "/no/such/file.toml"], "file.toml"),
         (["--host", "0.0.0.0"], "--public"),
         (["--host", "example.org"], "--public"),
-        (["--port", "70000"], "port"),
+        (["--port", "70000"], "--port: port must be in [1, 65535]; got 70000"),
+        (["--port", "99999"], "--port: port must be in [1, 65535]; got 99999"),
+        (["--port", "0"], "--port: port must be in [1, 65535]; got 0"),
+        (["--port", "x"], "--port: port must be a number; got 'x'"),
+        (["--port", "１"], "--port: port must be a number; got '１'"),  # a fullwidth digit
+        (["--port", "8000.5"], "--port: port must be a whole number"),
+        (["--port", "inf"], "--port: port must be finite"),
         (["--host", "0.0.0.0", "--public"], "--allow-host"),
         (["--allow-host", "evil.example:80"], "without a port"),
         (["--allow-host", "http://evil.example"], "host name or address"),
-        (["--max-sessions", "0"], "--max-sessions must be in [1, 1000]; got 0"),
-        (["--max-sessions", "5000"], "--max-sessions must be in [1, 1000]; got 5000"),
+        (["--max-sessions", "0"], "max-sessions must be in [1, 1000]; got 0"),
+        (["--max-sessions", "5000"], "max-sessions must be in [1, 1000]; got 5000"),
+        (["--max-sessions", "１"], "max-sessions must be a number; got '１'"),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2_before_serving(

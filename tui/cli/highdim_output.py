@@ -14,6 +14,7 @@ from optiscope.core.format import fmt
 from optiscope.core.highdim.basis_story import BasisReport
 from optiscope.core.highdim.problems import Problem
 from optiscope.core.highdim.run import HighDimRun
+from optiscope.core.highdim.sharpness import sharpness_column, sharpness_every
 from optiscope.core.highdim.spec import problem_spec, problem_summary
 from optiscope.core.highdim.views import FIELDS, TopK, steps_to_tolerance, top_k
 
@@ -98,17 +99,27 @@ def top_table(runs: Sequence[HighDimRun], field: str, k: int) -> list[str]:
 
 # -- csv and json --------------------------------------------------------------------------
 def runs_csv(runs: Sequence[HighDimRun]) -> str:
+    """One row per step: each run's loss, ‖∇f‖ and sharpness λmax (an empty sharpness cell
+    is a record it was not computed at: see ``core.highdim.sharpness``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     header = ["step"]
     for r in runs:
-        header += [f"{r.label} loss", f"{r.label} grad_norm"]
+        header += [f"{r.label} loss", f"{r.label} grad_norm", f"{r.label} sharpness"]
     writer.writerow(header)
-    columns = [(r.column("loss"), r.column("exact_grad_norm")) for r in runs]
+    every = sharpness_every(runs[0].problem, sum(len(r) for r in runs))
+    columns = [
+        (r.column("loss"), r.column("exact_grad_norm"), sharpness_column(r, every), len(r) - 1)
+        for r in runs
+    ]
     for t in range(max(len(r) for r in runs)):
         row = [str(t)]
-        for loss, gnorm in columns:
-            row += [_cell(loss[t]), _cell(gnorm[t])] if t < len(loss) else ["", ""]
+        for loss, gnorm, sharp, last in columns:
+            if t >= len(loss):
+                row += ["", "", ""]
+                continue
+            computed = t % every == 0 or t == last
+            row += [_cell(loss[t]), _cell(gnorm[t]), _cell(sharp[t]) if computed else ""]
         writer.writerow(row)
     return out.getvalue()
 
@@ -127,6 +138,7 @@ def runs_document(
     problem: Problem, runs: Sequence[HighDimRun], steps: int, tol: float, field: str, k: int
 ) -> dict[str, object]:
     optimizers = []
+    every = sharpness_every(problem, sum(len(r) for r in runs))
     for r in runs:
         top = last_top(r, field, k)
         top_doc: dict[str, object]
@@ -151,6 +163,7 @@ def runs_document(
                 "steps_to_tolerance": _to_tol(r, tol),
                 "loss": [_json_number(v) for v in r.column("loss")],
                 "grad_norm": [_json_number(v) for v in r.column("exact_grad_norm")],
+                "sharpness": [_json_number(v) for v in sharpness_column(r, every)],
                 "top_k": top_doc,
             }
         )
@@ -159,6 +172,7 @@ def runs_document(
         "problem": {**described, "spec": problem_spec(problem)},
         "steps": steps,
         "tolerance": tol,
+        "sharpness_every": every,
         "optimizers": optimizers,
     }
 

@@ -7,8 +7,10 @@ import json
 import textwrap
 
 from optiscope.core.callspec import parse_call
+from optiscope.core.format import fmt
 from optiscope.core.lessons.catalog import LESSONS, get_lesson
 from optiscope.core.lessons.lesson import Lesson
+from optiscope.core.predict import direction_question, value_question
 
 
 def lesson_lines() -> list[str]:
@@ -44,11 +46,63 @@ def lesson_report(lesson: Lesson, width: int = 88) -> str:
         "",
         *wrap.wrap(f"What to look at: {lesson.look_at}"),
         "",
+        *exercise_lines(lesson, wrap),
         f"Open it in the explorer: optiscope lesson {lesson.id} --open",
     ]
     if not found.holds:
         lines.insert(2, "WARNING: the measured figures do not support this lesson's claim.")
     return "\n".join(lines)
+
+
+def exercise_lines(lesson: Lesson, wrap: textwrap.TextWrapper) -> list[str]:
+    """The question a lesson ends with, with what it offers (directions) or reads (the
+    numbers a value is computed from); the answer is left to the learner (the explorer's
+    y reveals it, and ``--format json`` holds it)."""
+    exercise = lesson.exercise
+    if exercise is None:
+        return []
+    run = lesson.setup.run()[exercise.run]
+    label = run.setup.label
+    lines = wrap.wrap(f"Your turn: {exercise.prompt}")
+    if exercise.form == "direction":
+        question = direction_question(run, exercise.step, label)
+        if question is not None:
+            lines.append(f"  Which way does {label} step at step {exercise.step}? (w, b axes)")
+            lines += [
+                f"    {i}. {c.arrow} {c.angle:.0f}°" for i, c in enumerate(question.candidates, 1)
+            ]
+    else:
+        value = value_question(run, exercise.step, exercise.name, label)
+        lines.append(f"  {label}'s {value.name} at step {exercise.step}, from:")
+        lines += [f"    {line}" for line in (*value.rule, *value.givens)]
+    lines.append("  Answer it with y in the explorer (--open); --format json holds the answer.")
+    return [*lines, ""]
+
+
+def exercise_document(lesson: Lesson) -> dict[str, object] | None:
+    """The exercise as data, with its answer: the right direction (its number among the
+    offered ones and its angle) or the recorded value."""
+    exercise = lesson.exercise
+    if exercise is None:
+        return None
+    run = lesson.setup.run()[exercise.run]
+    doc: dict[str, object] = {
+        "run": run.setup.label,
+        "step": exercise.step,
+        "form": exercise.form,
+        "prompt": exercise.prompt,
+    }
+    if exercise.form == "direction":
+        question = direction_question(run, exercise.step, run.setup.label)
+        if question is not None:
+            doc["offered_degrees"] = [round(c.angle, 1) for c in question.candidates]
+            doc["answer"] = question.answer
+    else:
+        value = value_question(run, exercise.step, exercise.name, run.setup.label)
+        doc["name"] = value.name
+        doc["answer"] = value.truth
+        doc["answer_text"] = fmt(value.truth)
+    return doc
 
 
 def lesson_document(lesson: Lesson) -> dict[str, object]:
@@ -76,6 +130,7 @@ def lesson_document(lesson: Lesson) -> dict[str, object]:
         "holds": found.holds,
         "answer": found.answer,
         "look_at": lesson.look_at,
+        "exercise": exercise_document(lesson),
     }
 
 

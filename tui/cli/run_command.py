@@ -7,6 +7,7 @@ import argparse
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.noise import SEED, SIGMA
 from optiscope.core.params import Param
+from optiscope.core.schedules import schedule_examples
 from optiscope.core.session.setup import DEFAULT_OPTIMIZERS, MAX_STEPS, STEPS, Comparison, Setup
 from optiscope.core.specs import parse_start
 from optiscope.core.surfaces import Surface
@@ -74,8 +75,7 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
         "--schedule",
         default="constant",
         metavar="SPEC",
-        help="learning-rate schedule: constant, inverse-time(decay=0.01), "
-        "step(every=50, gamma=0.5), cosine(T=200)",
+        help=f"learning-rate schedule: {', '.join(schedule_examples())} (optiscope list schedules)",
     )
 
 

@@ -20,6 +20,7 @@ import tempfile
 from typing import Any
 
 from optiscope.core.errors import OptiscopeError
+from optiscope.core.params import Param
 
 from .host_guard import (
     HostGuard,
@@ -28,6 +29,7 @@ from .host_guard import (
     unspecified_address,
     valid_host_name,
 )
+from .options import number_type
 from .run_command import add_setup_options, resolve_setup
 from .session_options import (
     SETUP_DESTS,
@@ -48,6 +50,10 @@ SESSIONS_PER_CORE = 16
 SESSION_MEGABYTES = 250
 #: The most sessions --max-sessions accepts: beyond this, serve more instances (README).
 MAX_SESSIONS_LIMIT = 1000
+PORT = Param("port", DEFAULT_PORT, "TCP port to listen on", 1, 65535, kind="int")
+MAX_SESSIONS = Param(
+    "max-sessions", 32, "browser tabs served at once", 1, MAX_SESSIONS_LIMIT, kind="int"
+)
 
 
 def default_max_sessions() -> int:
@@ -81,7 +87,10 @@ def add_serve_parser(sub: Any) -> None:
         help=f"address to listen on (default {DEFAULT_HOST}; any other needs --public)",
     )
     serve.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+        "--port",
+        type=number_type(PORT),
+        default=DEFAULT_PORT,
+        help=f"port, 1 to 65535 (default {DEFAULT_PORT})",
     )
     serve.add_argument(
         "--public",
@@ -99,7 +108,7 @@ def add_serve_parser(sub: Any) -> None:
     sessions = default_max_sessions()
     serve.add_argument(
         "--max-sessions",
-        type=int,
+        type=number_type(MAX_SESSIONS),
         default=sessions,
         metavar="N",
         help=f"most browser tabs served at once; more get a 'class is full' page (default "
@@ -158,16 +167,10 @@ def url_of(host: str, port: int) -> str:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    if not 1 <= args.port <= 65535:
-        raise OptiscopeError(f"port must be in [1, 65535]; got {args.port}")
     if not is_loopback(args.host) and not args.public:
         raise OptiscopeError(
             f"--host {args.host} is not a loopback address: anyone who can reach it could use "
             "the app; add --public to allow that"
-        )
-    if not 1 <= args.max_sessions <= MAX_SESSIONS_LIMIT:
-        raise OptiscopeError(
-            f"--max-sessions must be in [1, {MAX_SESSIONS_LIMIT}]; got {args.max_sessions}"
         )
     for name in args.allow_host or []:
         if not valid_host_name(name):

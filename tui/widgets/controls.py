@@ -21,7 +21,7 @@ from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
 from optiscope.core.noise import SEED, SIGMA
 from optiscope.core.params import Param, parse_number
-from optiscope.core.schedules import parse_schedule
+from optiscope.core.schedules import parse_schedule, schedule_examples
 from optiscope.core.surfaces import SURFACES
 
 from ..explorer.messages import Edit, FocusRun, OpenFormula
@@ -141,8 +141,7 @@ class ControlsPane(VerticalScroll):
             "schedule",
             refusal(parse_schedule),
             id="schedule",
-            tooltip="constant, inverse-time(decay=0.01), step(every=50, gamma=0.5), "
-            "cosine(T=200, floor=0)",
+            tooltip=", ".join(schedule_examples()),
         )
 
     def on_mount(self) -> None:
