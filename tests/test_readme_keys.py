@@ -15,6 +15,7 @@ SHOWN = {
     "right": "→", "left": "←", "space": "space", "right_square_bracket": "]",
     "left_square_bracket": "[", "home": "Home", "end": "End", "plus": "+", "minus": "-",
     "equals_sign": "=", "greater_than_sign": ">", "less_than_sign": "<", "question_mark": "?",
+    "asterisk": "*", "slash": "/", "left_curly_bracket": "{", "right_curly_bracket": "}",
 }  # fmt: skip
 #: Keys the table writes as a group rather than one by one.
 GROUPED = {"shift+up", "shift+down", "shift+left", "shift+right", "equals_sign"}
