@@ -266,8 +266,16 @@ async def test_escape_cancels_the_map_and_b_goes_back(tmp_path: Path) -> None:
         assert app.explorer.plot_view == "hyper"
         widget = app.explorer.hyper_plot
         assert widget is not None
-        await pilot.press("escape")
+        await pilot.press("escape")  # cancels the computation if it still runs ...
         await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.explorer.plot_view == "hyper":
+            await pilot.press("escape")  # ... and Escape on the map leaves it
+            await pilot.pause()
+        assert app.explorer.plot_view == "contours" and app.focused is app.explorer.plot
+        await pilot.press("B")
+        await pilot.pause()
+        assert app.explorer.plot_view == "hyper"
         await pilot.press("B")
         await pilot.pause()
         assert app.explorer.plot_view == "contours"

@@ -284,6 +284,22 @@ async def test_a_map_cancelled_before_its_thread_starts_does_not_swallow_escape(
         assert app.explorer.model.cursor == 1
 
 
+async def test_escape_on_a_finished_map_brings_the_contours_back() -> None:
+    app = app_for(f"gd(lr={LR})")
+    async with app.run_test(size=(120, 40)) as pilot:
+        mp = await app.explorer.ensure_map_plot()
+        mp.steps = 20
+        await pilot.press("m")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.explorer.plot_view == "map" and not mp.computing and mp.picture is not None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.explorer.plot_view == "contours" and app.focused is app.explorer.plot
+        await pilot.press("n")
+        assert app.explorer.model.cursor == 1
+
+
 async def test_pressing_m_again_cancels_and_brings_the_contours_back() -> None:
     app = app_for(f"gd(lr={LR})")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -527,6 +527,12 @@ class ExplorerScreen(SteppingScreen):
         for widget in (self.map_plot, self.hyper_plot):
             if widget is not None and widget.cancel():
                 return  # Escape first stops a map being computed
+        view = self._view_widget()
+        if self.plot_view in ("map", "hyper") and self.focused is view:
+            # A map already in focus: Escape leaves it, as its key (m, B) does.
+            self.plot_view = "contours"
+            self.set_focus(self.plot)
+            return
         if self.controls == "shown":
             self.controls = "auto"
         # Now, not on the next idle: keys may already be queued.
