@@ -265,3 +265,13 @@ def test_a_diverged_runs_json_names_its_cause_from_the_closed_form_sharpness() -
     assert over["cause"] == f"η·λmax = {0.55 * lam:.2g} > 2 since step 0"
     assert over["text"].endswith(over["cause"])
     assert under["kind"] == "converged" and under["cause"] is None
+
+
+def test_kept_rows_are_every_kth_and_the_last_sorted_and_unique() -> None:
+
+    from optiscope.core.export import kept_rows
+
+    for n in range(0, 40):
+        for every in range(1, 15):
+            expected = sorted({*range(0, n, every), n - 1}) if n else []
+            assert kept_rows(n, every).tolist() == expected, (n, every)

@@ -54,3 +54,18 @@ def app_imports() -> set[str]:
 @pytest.mark.parametrize("module", DEFERRED)
 def test_the_explorer_app_does_not_import_at_start(app_imports: set[str], module: str) -> None:
     assert not any(name == module or name.startswith(module + ".") for name in app_imports)
+
+
+def test_a_run_table_loads_neither_richs_layout_nor_numpy_ma() -> None:
+    """``optiscope run`` draws a fitting table itself (tui/cli/box_table.py) and keeps rows
+    without np.unique, which imports numpy.ma: together ~35 ms of its start-up."""
+    code = (
+        "import io, sys, contextlib\n"
+        "from optiscope.tui.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    main(['run', '--steps', '10'])\n"
+        "assert '┏' in out.getvalue()\n"
+        "print(sorted(m for m in ('rich.table', 'rich.console', 'numpy.ma') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
