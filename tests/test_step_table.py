@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
@@ -455,3 +456,29 @@ async def test_lines_made_from_segments_equal_the_general_cropping_at_every_scro
                     assert list(fast.simplify()) == list(general.simplify()), (width, scroll_x)
                     compared += 1
         assert compared > 100
+
+
+@pytest.mark.parametrize("layout", ["wide", "stacked"])
+@pytest.mark.parametrize("height", [6, 8, 10, 14, 24])
+async def test_stepping_keeps_the_step_just_taken_in_view_and_pages_when_there_is_room(
+    layout: Layout, height: int
+) -> None:
+    traj = _run("rmsprop", 200)
+    async with HostApp(traj, layout=layout).run_test(size=(120, height)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        await pilot.pause()
+        per = table._per_row
+        body = table._body_height // per
+        scrolls = 0
+        for k in range(1, 60):
+            before = table.scroll_y
+            table.set_cursor(k)
+            top = -(-round(table.scroll_y) // per)
+            assert top <= k <= top + body - 1  # the cursor's record is whole in view
+            if body >= 2:
+                assert top <= k - 1  # so is the record just stepped from
+            if body >= 3:
+                assert k + 1 <= top + body - 1  # and the next one
+            scrolls += table.scroll_y != before
+        if body >= 5:
+            assert scrolls <= 60 // 3 + 1  # a page at a time, not a scroll per step

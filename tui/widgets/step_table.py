@@ -316,15 +316,17 @@ class StepTable(ScrollView, can_focus=True):
             return False
         k = min(self._cursor, max(self._rows - 1, 0))
         top = -(-round(self.scroll_y) // per)  # first whole record in view
-        margin = min(CONTEXT, (body - 1) // 3)  # a third of the rows at most: room to page
+        # A third of the rows at most (room to page), and the step just taken stays in view.
+        margin = max(min(CONTEXT, (body - 1) // 3), 1 if body >= 3 else 0)
         if top + margin <= k <= top + body - 1 - margin:
             return False
+        paging = body - 2 * margin >= 3  # room to move the highlight before the next page
         if abs(k - top) > 2 * body:
             target = k - body // 2  # a far jump: centre it
         elif k < top + margin:
-            target = k + margin - body + 1  # the cursor at the bottom margin
+            target = k + margin - body + 1 if paging else k - margin
         else:
-            target = k - margin  # the cursor at the top margin
+            target = k - margin if paging else k + margin - body + 1
         target = max(0, min(target, self._rows - body))
         if target * per == round(self.scroll_y):
             return False
