@@ -15,7 +15,6 @@ request, Escape or closing the view cancels it, and a stale result is never draw
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Hashable
 from typing import ClassVar
 
@@ -24,7 +23,7 @@ from rich.style import Style
 from textual import work
 from textual.binding import BindingType
 from textual.message import Message
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from optiscope.core.format import fmt
 from optiscope.core.maps.classes import CellClasses
@@ -36,10 +35,10 @@ from ..cli.map_output import colour
 from ..hyper_view import HyperPicture, HyperRequest, HyperSetup, compute_hyper, request_for
 from ..plotting.frame import Frame, build_frame
 from ..plotting.heatmap import heat_layer
-from ..plotting.layered import LayeredPlot
 from ..plotting.layers import Layer, put, put_text
 from ..plotting.mapping import Canvas
-from .map_plot import ON_CELLS, PROGRESS_EVERY, Part, clip, fit, legend_entry, panel_width
+from .map_plot import ON_CELLS, Part, fit, legend_entry, panel_width
+from .worker_plot import WorkerPlot, clip
 
 CURRENT_GLYPH = "◎"
 CURSOR_GLYPH = "╋"
@@ -64,7 +63,7 @@ def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     return decades, [fmt(10**d) for d in decades]
 
 
-class HyperMapPlot(LayeredPlot, can_focus=True):
+class HyperMapPlot(WorkerPlot[HyperPicture], can_focus=True):
     """A heatmap over (η, β) with a legend and a cell cursor; see the module docstring."""
 
     #: Its own keys (arrows, Enter) are bindings: a key is never consumed before them.
@@ -77,13 +76,7 @@ class HyperMapPlot(LayeredPlot, can_focus=True):
     }
     """
 
-    class Progress(Message, bubble=False):
-        """The worker thread's share of the map done (posted from that thread)."""
-
-        def __init__(self, job: int, fraction: float) -> None:
-            super().__init__()
-            self.job = job
-            self.fraction = fraction
+    CANCELLED = "cancelled: M or any change computes again"
 
     class Chosen(Message):
         """Enter on a cell: set the focused optimizer's η (and β, if it has one) to these."""
@@ -100,13 +93,8 @@ class HyperMapPlot(LayeredPlot, can_focus=True):
         self._setup: HyperSetup | None = None
         self._request: HyperRequest | None = None
         self._grid_canvas: Canvas | None = None
-        self._picture: HyperPicture | None = None
         self._cells: CellClasses | None = None
         self._heat: tuple[Hashable, Layer] | None = None
-        self._worker: Worker[HyperPicture] | None = None
-        self._job = 0
-        self._progress = 0.0
-        self._message: tuple[str, Style] | None = None
         #: The cell cursor (i: η column, j: β row), kept across recomputes by value.
         self.cursor = (0, 0)
         self._cursor_at: tuple[float, float | None] | None = None
@@ -127,24 +115,6 @@ class HyperMapPlot(LayeredPlot, can_focus=True):
     def next_metric(self) -> OverMetric:
         return OVER_METRICS[(OVER_METRICS.index(self.metric) + 1) % len(OVER_METRICS)]
 
-    def cancel(self) -> bool:
-        """Stop a running computation; True if there was one."""
-        if not self.computing or self._worker is None:
-            return False
-        self._worker.cancel()
-        self._message = ("cancelled: M or any change computes again", Style(color="yellow"))
-        self._update_layers()
-        return True
-
-    @property
-    def computing(self) -> bool:
-        worker = self._worker
-        return (
-            worker is not None
-            and not worker.is_cancelled
-            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        )
-
     @property
     def picture(self) -> HyperPicture | None:
         return self._picture
@@ -160,16 +130,6 @@ class HyperMapPlot(LayeredPlot, can_focus=True):
         if self._cells is None:
             self._cells = over_classes(self._picture.hmap, self.metric)
         return self._cells
-
-    @property
-    def half_blocks(self) -> bool:
-        return not self.app.no_color
-
-    @property
-    def status(self) -> str | None:
-        if self.computing:
-            return f"computing {100 * self._progress:.0f}%…"
-        return self._message[0] if self._message else None
 
     def cell_value(self, i: int, j: int) -> tuple[float, float | None]:
         """(η, β) of cell (i, j) of the request drawn."""
@@ -247,12 +207,10 @@ class HyperMapPlot(LayeredPlot, can_focus=True):
         request = request_for(setup, canvas.cols, canvas.rows)
         if request != self._request or (retry and self._picture is None and not self.computing):
             self._request, self._grid_canvas = request, canvas
-            self._picture = self._cells = None
-            self._progress = 0.0
-            self._message = None
-            self._job += 1
+            self._cells = None
+            job = self._begin()
             self._place_cursor(request)
-            self._worker = self._compute(self._job, request)
+            self._worker = self._compute(job, request)
         self._update_layers()
 
     def _place_cursor(self, request: HyperRequest) -> None:
@@ -270,34 +228,10 @@ class HyperMapPlot(LayeredPlot, can_focus=True):
     @work(thread=True, exclusive=True, group="hyper-map", exit_on_error=False)
     def _compute(self, job: int, request: HyperRequest) -> HyperPicture:
         worker = get_current_worker()
-        last = time.monotonic()
+        return compute_hyper(request, self._reporter(job), lambda: worker.is_cancelled)
 
-        def progress(fraction: float) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PROGRESS_EVERY:
-                last = now
-                self.post_message(self.Progress(job, fraction))
-
-        return compute_hyper(request, progress, lambda: worker.is_cancelled)
-
-    def on_hyper_map_plot_progress(self, message: Progress) -> None:
-        if message.job == self._job and self.computing:
-            self._progress = message.fraction
-            self._update_layers()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self._worker:
-            return
-        if event.state == WorkerState.SUCCESS:
-            self._picture = event.worker.result
-            self._cells = None
-            self._message = None
-        elif event.state == WorkerState.ERROR:
-            self._message = (f"map failed: {event.worker.error}", Style(color="red"))
-        elif event.state == WorkerState.CANCELLED:
-            self._message = ("cancelled: M or any change computes again", Style(color="yellow"))
-        self._update_layers()
+    def _picture_changed(self) -> None:
+        self._cells = None
 
     # -- drawing -----------------------------------------------------------------------------
     def _wanted_frame_key(self, width: int, height: int) -> Hashable:
@@ -397,15 +331,6 @@ class HyperMapPlot(LayeredPlot, can_focus=True):
                 run = [(c, row) for c in range(lo + 1, hi) if 0 <= c < canvas.cols]
                 put(layer, canvas, run, across, style)
             previous = col if col >= 0 else None
-        return layer
-
-    def _centre_message(self, canvas: Canvas) -> Layer:
-        layer: Layer = {}
-        text = self.status
-        if text:
-            text = clip(text, canvas.cols)
-            x = canvas.left + (canvas.cols - len(text)) // 2
-            put_text(layer, x, canvas.top + canvas.rows // 2, [(text, Style(bold=True))])
         return layer
 
     def _cell_of(self, canvas: Canvas, i: int, j: int) -> tuple[int, int]:

@@ -17,13 +17,11 @@ closing the map, a new request, quitting) and its result arrives as the worker's
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Hashable
 
 from rich.style import Style
 from textual import work
-from textual.message import Message
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from optiscope.core.format import fmt
 from optiscope.core.maps.classes import CellClass, CellClasses
@@ -43,17 +41,15 @@ from ..map_view import (
 )
 from ..plotting.frame import Frame, build_frame
 from ..plotting.heatmap import heat_layer, swatch_style
-from ..plotting.layered import LayeredPlot
 from ..plotting.layers import Layer, put, put_text
 from ..plotting.mapping import Canvas
 from .plot_canvas import MINIMUM_GLYPH, MINIMUM_STYLE, START_GLYPH
+from .worker_plot import WorkerPlot, clip
 
 #: Content rows needed before the title, and the axis labels, get a row each (as contours).
 TITLE_MIN_HEIGHT, LABELS_MIN_HEIGHT = 12, 10
 #: Below this width the legend panel is left out rather than squeezing the map.
 PANEL_FROM_WIDTH = 50
-#: Seconds between two progress messages from the worker thread.
-PROGRESS_EVERY = 0.1
 #: Markers over coloured cells: dark on every class colour.
 ON_CELLS = Style(color="#000000", bold=True)
 Part = tuple[str, Style | None]
@@ -74,11 +70,7 @@ def short_label(cell: CellClass, cmap: ConvergenceMap | None, index: int) -> str
     return cell.label
 
 
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-
-class MapPlot(LayeredPlot, can_focus=True):
+class MapPlot(WorkerPlot[MapPicture], can_focus=True):
     """A heatmap of a convergence map with a legend; see the module docstring.
 
     ``show_setup`` hands it the model's setup; it computes when shown and the setup, the
@@ -94,13 +86,7 @@ class MapPlot(LayeredPlot, can_focus=True):
     }
     """
 
-    class Progress(Message, bubble=False):
-        """The worker thread's share of the map done (posted from that thread)."""
-
-        def __init__(self, job: int, fraction: float) -> None:
-            super().__init__()
-            self.job = job
-            self.fraction = fraction
+    CANCELLED = "cancelled: M, b or any change computes again"
 
     def __init__(
         self,
@@ -119,13 +105,8 @@ class MapPlot(LayeredPlot, can_focus=True):
         self._request: MapRequest | None = None
         self._grid: GridLayout | None = None
         self._grid_canvas: Canvas | None = None
-        self._picture: MapPicture | None = None
         self._cells: CellClasses | None = None
         self._heat: tuple[Hashable, Layer] | None = None
-        self._worker: Worker[MapPicture] | None = None
-        self._job = 0
-        self._progress = 0.0
-        self._message: tuple[str, Style | None] | None = None
         self._threads = 0
         self._lock = threading.Lock()
 
@@ -144,27 +125,6 @@ class MapPlot(LayeredPlot, can_focus=True):
         if self._picture is None and not self.computing:
             self._sync(retry=True)
         self._update_layers()
-
-    def cancel(self) -> bool:
-        """Stop a running computation; True if there was one."""
-        if not self.computing or self._worker is None:
-            return False
-        self._worker.cancel()
-        self._message = ("cancelled: M, b or any change computes again", Style(color="yellow"))
-        self._update_layers()
-        return True
-
-    @property
-    def computing(self) -> bool:
-        # A worker cancelled before its task first ran never leaves RUNNING (Textual sets
-        # CANCELLED only inside the task), so "cancelled" is read from the worker itself:
-        # otherwise Escape, which cancels a running map first, would be swallowed for good.
-        worker = self._worker
-        return (
-            worker is not None
-            and not worker.is_cancelled
-            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        )
 
     @property
     def threads_running(self) -> int:
@@ -189,18 +149,6 @@ class MapPlot(LayeredPlot, can_focus=True):
         if self._cells is None:
             self._cells = self._picture.classes(self.metric)
         return self._cells
-
-    @property
-    def status(self) -> str | None:
-        """What the panel says instead of a result: progress, cancelled or an error."""
-        if self.computing:
-            return f"computing {100 * self._progress:.0f}%…"
-        return self._message[0] if self._message else None
-
-    @property
-    def half_blocks(self) -> bool:
-        """Two starts per terminal row in colour; one, drawn as its glyph, without."""
-        return not self.app.no_color
 
     @property
     def grid(self) -> GridLayout | None:
@@ -262,11 +210,8 @@ class MapPlot(LayeredPlot, can_focus=True):
     def _start(self, request: MapRequest, layout: GridLayout, canvas: Canvas) -> None:
         ready = self._reusable(request)
         self._request, self._grid, self._grid_canvas = request, layout, canvas
-        self._picture = self._cells = None
-        self._progress = 0.0
-        self._message = None
-        self._job += 1
-        self._worker = self._compute(self._job, request, ready)
+        self._cells = None
+        self._worker = self._compute(self._begin(), request, ready)
 
     def _reusable(self, request: MapRequest) -> tuple[ConvergenceMap | None, ...]:
         """Maps already computed for setups of ``request`` on the same grid (b toggles)."""
@@ -295,38 +240,14 @@ class MapPlot(LayeredPlot, can_focus=True):
         worker = get_current_worker()
         with self._lock:
             self._threads += 1
-        last = time.monotonic()
-
-        def progress(fraction: float) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PROGRESS_EVERY:
-                last = now
-                self.post_message(self.Progress(job, fraction))
-
         try:
-            return compute_picture(request, ready, progress, lambda: worker.is_cancelled)
+            return compute_picture(request, ready, self._reporter(job), lambda: worker.is_cancelled)
         finally:
             with self._lock:
                 self._threads -= 1
 
-    def on_map_plot_progress(self, message: Progress) -> None:
-        if message.job == self._job and self.computing:
-            self._progress = message.fraction
-            self._update_layers()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self._worker:
-            return  # an earlier request's worker, cancelled
-        if event.state == WorkerState.SUCCESS:
-            self._picture = event.worker.result
-            self._cells = None
-            self._message = None
-        elif event.state == WorkerState.ERROR:
-            self._message = (f"map failed: {event.worker.error}", Style(color="red"))
-        elif event.state == WorkerState.CANCELLED:
-            self._message = ("cancelled: M, b or any change computes again", Style(color="yellow"))
-        self._update_layers()
+    def _picture_changed(self) -> None:
+        self._cells = None
 
     # -- drawing -----------------------------------------------------------------------------
     def _wanted_frame_key(self, width: int, height: int) -> Hashable:
@@ -380,15 +301,6 @@ class MapPlot(LayeredPlot, can_focus=True):
             layer = heat_layer(canvas, classes.cells, layout.block, rgb, glyphs, self.half_blocks)
             self._heat = (key, layer)
         return self._heat[1]
-
-    def _centre_message(self, canvas: Canvas) -> Layer:
-        layer: Layer = {}
-        text = self.status
-        if text:
-            text = clip(text, canvas.cols)
-            x = canvas.left + (canvas.cols - len(text)) // 2
-            put_text(layer, x, canvas.top + canvas.rows // 2, [(text, Style(bold=True))])
-        return layer
 
     def _markers(self, canvas: Canvas, drawn: bool) -> Layer:
         """Known minima and the start, dark over coloured cells."""
