@@ -26,7 +26,8 @@ import numpy as np
 from .errors import OptiscopeError
 from .explain_text import num
 from .params import parse_number
-from .step_explain import explain_step, state_before
+from .step_explain import explain_step
+from .step_inputs import state_before
 from .trajectory import Trajectory
 
 Form = Literal["direction", "value"]

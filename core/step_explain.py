@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .explain_text import Explanation, StepInputs, line, num, sq
+from .explain_text import Explanation, line, num, sq
 from .step_geometry import angle_to_descent, degrees, step_length
+from .step_inputs import step_inputs
 from .trajectory import Trajectory
 
 
@@ -26,19 +27,8 @@ def explain_step(traj: Trajectory, t: int) -> Explanation:
         t += len(traj)
     record = traj[t]
     setup = traj.setup
-    before = state_before(traj, t)
-    inputs = StepInputs(
-        t=t,
-        count=int(record.state["step"]),
-        hp=setup.hyperparameters,
-        lr=record.lr,
-        coords=traj.surface.coords,
-        params=record.params,
-        grad=record.grad,
-        update=record.update,
-        before=before,
-        after=record.state,
-    )
+    inputs = step_inputs(traj, t)
+    before = inputs.before
     with np.errstate(all="ignore"):
         lines = setup.optimizer.explain(inputs)
     return Explanation(
@@ -61,15 +51,6 @@ def _given(params: Any, grad: Any, exact: Any, coords: tuple[str, ...]) -> str:
 
 def _vector(values: Any) -> str:
     return "(" + ", ".join(num(float(v)) for v in values) + ")"
-
-
-def state_before(traj: Trajectory, t: int) -> dict[str, Any]:
-    """The state step t starts from: record t−1's, or the optimizer's initial state."""
-    if t > 0:
-        return traj[t - 1].state
-    setup = traj.setup
-    init = setup.optimizer.init(np.array(traj.start, dtype=np.float64), setup.hyperparameters)
-    return {name: getattr(init, name) for name in init._fields}
 
 
 def _notes(traj: Trajectory, t: int, before: Mapping[str, Any]) -> list[str]:

@@ -10,11 +10,10 @@ step is the sum of, and the vectors it is compared with. Pure NumPy.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from .explain_text import StepInputs
+from .step_inputs import step_inputs
 from .step_parts import Array, StepParts, Vector, vec
 from .trajectory import Trajectory
 
@@ -51,29 +50,6 @@ class StepVectors:
 def _same(a: Array, b: Array) -> bool:
     scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))), 1e-300)
     return bool(np.all(np.abs(a - b) <= 1e-12 * scale))
-
-
-def step_inputs(traj: Trajectory, t: int) -> StepInputs:
-    """Record t and the state it started from, as the optimizer's builders read them."""
-    record = traj[t]
-    setup = traj.setup
-    if t > 0:
-        before: dict[str, Any] = traj[t - 1].state
-    else:
-        init = setup.optimizer.init(np.array(traj.start, dtype=np.float64), setup.hyperparameters)
-        before = {name: getattr(init, name) for name in init._fields}
-    return StepInputs(
-        t=t,
-        count=int(record.state["step"]),
-        hp=setup.hyperparameters,
-        lr=record.lr,
-        coords=traj.surface.coords,
-        params=record.params,
-        grad=record.grad,
-        update=record.update,
-        before=before,
-        after=record.state,
-    )
 
 
 def step_vectors(traj: Trajectory, t: int) -> StepVectors:
