@@ -190,16 +190,7 @@ def compute_over(
     batch.finish()
     if progress is not None:
         progress(1.0)
-    runs = LrRuns(
-        hyper["lr"].ravel(),
-        batch.diverged_at,
-        batch.first_loss,
-        batch.loss,
-        batch.loss_sum,
-        batch.last_outside,
-        steps + 1,
-        batch.params,
-    )
+    runs = LrRuns.of(hyper["lr"].ravel(), batch, steps)
     settled = _defined(metric.values(runs)) if f_star is not None else np.full(nx * ny, np.nan)
     final = _defined(Metric("final-loss").values(runs))
     converged_at = np.where(batch.diverged_at >= 0, -1, batch.converged_at)

@@ -45,6 +45,20 @@ class LrRuns:
     #: The point at the last record, per learning rate.
     final_params: Array
 
+    @classmethod
+    def of(cls, lrs: Array, batch: BatchRun, steps: int) -> LrRuns:
+        """What a finished batch of ``steps`` updates, one row per learning rate, measured."""
+        return cls(
+            lrs,
+            batch.diverged_at,
+            batch.first_loss,
+            batch.loss,
+            batch.loss_sum,
+            batch.last_outside,
+            steps + 1,
+            batch.params,
+        )
+
 
 def run_lrs(
     surface: Surface,
@@ -72,13 +86,4 @@ def run_lrs(
     )
     batch.advance(steps)
     batch.finish()
-    return LrRuns(
-        rates,
-        batch.diverged_at,
-        batch.first_loss,
-        batch.loss,
-        batch.loss_sum,
-        batch.last_outside,
-        steps + 1,
-        batch.params,
-    )
+    return LrRuns.of(rates, batch, steps)
