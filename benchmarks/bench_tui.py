@@ -179,7 +179,7 @@ def measure(keys: int, launches: int) -> None:
     # Some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every launch recompile the
     # package's modules (~130 ms here); a user's installation caches them after the first run.
     env = "env -u PYTHONDONTWRITEBYTECODE"
-    app = f"{env} {py} -m optiscope.tui.cli.main"
+    app = f"{env} {py} -m optiscope"
     bare = f"{env} {py} {HERE / 'bare_app.py'}"
 
     print(f"start-up to first frame at 120x40 (median of {launches})")

@@ -7,10 +7,8 @@ grid costs a few milliseconds, far too much to repeat on every optimizer step.
 
 from __future__ import annotations
 
-import contourpy
 import numpy as np
 import numpy.typing as npt
-from contourpy import LineType
 
 from .surfaces import Surface
 
@@ -155,7 +153,10 @@ def contour_lines(
     z = np.ma.masked_invalid(_values(surface, x, y))
     if z.count() == 0:
         return []
-    generator = contourpy.contour_generator(x, y, z, line_type=LineType.Separate)
+    # Imported here: the explorer's first frame is drawn before any contour.
+    import contourpy
+
+    generator = contourpy.contour_generator(x, y, z, line_type=contourpy.LineType.Separate)
     out: list[tuple[float, Array]] = []
     for level in np.asarray(levels, dtype=np.float64).ravel():
         if not np.isfinite(level):

@@ -36,7 +36,7 @@ def serve_args(*argv: str):  # type: ignore[no-untyped-def]
 def session_argv(*argv: str) -> list[str]:
     """What one browser session's app is started with, as its own parser sees it."""
     words = shlex.split(session_command(serve_args(*argv)))
-    assert words[:5] == ["exec", sys.executable, "-m", "optiscope.tui.cli.main", "--served"]
+    assert words[:5] == ["exec", sys.executable, "-m", "optiscope", "--served"]
     return words[4:]
 
 

@@ -28,6 +28,7 @@ from .explorer.screen import ExplorerScreen
 from .key_order import binds_in_arrival_order, typed_so_far
 from .model import ExplorerModel
 from .preferences import Preferences, load_preferences, preferences_path, save_preferences
+from .process import started
 
 if TYPE_CHECKING:
     from optiscope.core.lessons.lesson import Lesson
@@ -95,6 +96,8 @@ class OptiscopeApp(App[None]):
         return self._explorer
 
     def on_mount(self) -> None:
+        # After the first frame the command's start-up is over (see tui/process.py).
+        self.call_after_refresh(started)
         prefs = self._prefs_to_apply
         if prefs.theme in self.available_themes:
             self.theme = prefs.theme

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-
-import tomli_w
 
 from optiscope.core.session.file import read_regular_file, write_text_atomically
 
@@ -93,6 +90,8 @@ def load_preferences(
         return Preferences(), f"preferences not read ({where}: {exc.strerror or exc})"
     if len(data) > MAX_BYTES:
         return Preferences(), f"preferences ignored: {where} is larger than {MAX_BYTES:,} bytes"
+    import tomllib  # here: without a preferences file, start-up never needs it
+
     try:
         doc = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -109,6 +108,8 @@ def load_preferences(
 
 def save_preferences(prefs: Preferences, path: Path | None = None) -> None:
     """Write atomically; raises OptiscopeError with a one-line message when it cannot."""
+    import tomli_w
+
     text = "# optiscope preferences\n" + tomli_w.dumps(asdict(prefs))
     write_text_atomically(path or preferences_path(), text, "save preferences")
 

@@ -18,7 +18,6 @@ from .autorun import AutoRun
 from .bindings import STEPPING, Command, bindings
 from .comparison import Comparison, Entry
 from .compute import RunComputer
-from .screens.jump import JumpScreen
 
 #: Steps computed ahead of the cursor, so stepping on finds them ready.
 AHEAD = 256
@@ -95,6 +94,8 @@ class SteppingScreen(Screen[None]):
 
     async def action_jump(self) -> None:
         # Awaited: keys typed right after g (a burst over SSH) reach the box, not the plot.
+        from .screens.jump import JumpScreen
+
         await self.app.push_screen(
             JumpScreen(self.comparison.cursor, self.comparison.max_step), self._jumped
         )

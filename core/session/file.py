@@ -13,11 +13,8 @@ import errno
 import os
 import stat
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-
-import tomli_w
 
 from ..errors import OptiscopeError
 from ..params import shown
@@ -103,6 +100,8 @@ def _toml(value: object) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str):
+        import tomli_w  # here: the explorer's start-up reads files with no TOML to write
+
         return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
@@ -113,6 +112,8 @@ def from_toml(text: str) -> Session:
     """Read a session document; anything that is not a valid session raises OptiscopeError."""
     if len(text) > MAX_FILE_BYTES:
         raise OptiscopeError(f"too large for a session ({len(text):,} characters)")
+    import tomllib
+
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

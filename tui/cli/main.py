@@ -20,9 +20,8 @@ from typing import Any, NoReturn
 
 from optiscope.core.errors import OptiscopeError
 
+from ..process import started
 from .help_text import HelpFormatter, epilog
-from .highdim_command import add_highdim_parser
-from .map_command import add_map_parser
 from .options import number_type
 from .output import OutputError
 from .run_command import EVERY, add_setup_options
@@ -168,6 +167,18 @@ def _add_lesson(sub: Any) -> None:
     lesson.set_defaults(handler="optiscope.tui.cli.lesson_command:lesson_command")
 
 
+def _add_map(sub: Any) -> None:
+    from .map_command import add_map_parser
+
+    add_map_parser(sub)
+
+
+def _add_highdim(sub: Any) -> None:
+    from .highdim_command import add_highdim_parser
+
+    add_highdim_parser(sub)
+
+
 def _add_sweep(sub: Any) -> None:
     from .sweep_command import add_sweep_parser
 
@@ -183,8 +194,8 @@ def _add_serve(sub: Any) -> None:
 
 _COMMANDS: dict[str, Callable[[Any], None]] = {
     "run": _add_run,
-    "map": add_map_parser,
-    "highdim": add_highdim_parser,
+    "map": _add_map,
+    "highdim": _add_highdim,
     "list": _add_list,
     "lesson": _add_lesson,
     "sweep": _add_sweep,
@@ -220,16 +231,19 @@ def handler_of(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
 
 def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if getattr(args, "print_completion", None) is not None:
+        started()
         from .completion import completion_script
 
         sys.stdout.write(completion_script(parser, args.print_completion))
         return EXIT_OK
     if args.print_manpage:
+        started()
         from .completion import manpage
 
         sys.stdout.write(manpage(parser))
         return EXIT_OK
     if args.command is None:
+        # The explorer says when it has started (after its first frame).
         from .launch import launch, launch_lesson
 
         if args.lesson is not None:
@@ -238,6 +252,7 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             refuse_setup_with_lesson(args)
             return launch_lesson(get_lesson(args.lesson), served=args.served)
         return launch(args)
+    started()
     return handler_of(args)(args)
 
 

@@ -156,7 +156,7 @@ def session_argv(args: argparse.Namespace) -> list[str]:
 
 def session_command(args: argparse.Namespace) -> str:
     """The shell command textual-serve runs per browser session: quoted, checked values."""
-    command = [sys.executable, "-m", "optiscope.tui.cli.main", "--served", *session_argv(args)]
+    command = [sys.executable, "-m", "optiscope", "--served", *session_argv(args)]
     # exec: the process textual-serve waits for and may kill is the app, not a shell.
     return "exec " + shlex.join(command)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from textual import events
 from textual.app import ComposeResult, SystemCommand
@@ -29,7 +29,6 @@ from optiscope.core.surfaces.formula import FormulaSurface
 from ..bindings import COMMANDS, IN_MODES, Command, bindings
 from ..model import ExplorerModel
 from ..stepping import SteppingScreen
-from ..widgets.controls import ControlsPane
 from ..widgets.eff_lr_strip import EffLrStrip
 from ..widgets.explain_pane import ExplainPane
 from ..widgets.lesson_pane import LessonPane
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from optiscope.core.session.setup import Session
 
     from ..plotting.step_arrows import VectorOverlay
+    from ..widgets.controls import ControlsPane
     from ..widgets.hyper_map import HyperMapPlot
     from ..widgets.map_plot import MapPlot
 
@@ -173,11 +173,17 @@ class ExplorerScreen(SteppingScreen):
         main = self.query_one("#main")
         if not slot or not main.is_attached:
             return  # quitting already
+        from ..widgets.controls import ControlsPane  # its ~60 widgets' modules, too
+
         try:
             await main.mount(ControlsPane(self.snapshot(), id="controls"), before=slot.first())
             await slot.remove()
         except MountError:  # the app closed in between
             return
+
+    def _controls_panes(self) -> list[ControlsPane]:
+        """The controls pane, or none while it waits to be mounted (just after start-up)."""
+        return [cast("ControlsPane", pane) for pane in self.query("#controls")]
 
     @property
     def plot(self) -> ContourPlot:
@@ -189,10 +195,9 @@ class ExplorerScreen(SteppingScreen):
 
     @property
     def map_plot(self) -> MapPlot | None:
-        from ..widgets.map_plot import MapPlot
-
-        found = self.query(MapPlot)
-        return found.first() if found else None
+        # By id: the widget's module (and the maps') loads when a map is first asked for.
+        found = self.query("#map")
+        return cast("MapPlot", found.first()) if found else None
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width, event.size.height)
@@ -305,7 +310,7 @@ class ExplorerScreen(SteppingScreen):
             self._shown_version, self._shown_focus = shown.version, shown.focused
             self.table.set_trajectory(run.trajectory, shown.coords, run.label)
             self.plot.set_start(shown.start)
-            for pane in self.query(ControlsPane):  # none for a moment at start-up
+            for pane in self._controls_panes():  # none for a moment at start-up
                 pane.show(shown)
             self._show_map()
         series = [
@@ -429,7 +434,7 @@ class ExplorerScreen(SteppingScreen):
             self.controls = "shown"
         elif self.controls == "hidden":
             self.controls = "auto"
-        for pane in self.query(ControlsPane):
+        for pane in self._controls_panes():
             await pane.focus_form()
 
     # -- actions: start point --------------------------------------------------------------
@@ -516,7 +521,7 @@ class ExplorerScreen(SteppingScreen):
         if self.narrow:
             self.controls = "auto" if self.controls == "shown" else "shown"
             if self.controls == "shown":
-                for pane in self.query(ControlsPane):
+                for pane in self._controls_panes():
                     self.set_focus(pane)
             else:
                 self.set_focus(self.plot)
@@ -628,10 +633,8 @@ class ExplorerScreen(SteppingScreen):
     # -- the hyperparameter plane: nudges and the lr×β map (explorer/hyper.py) ---------------
     @property
     def hyper_plot(self) -> HyperMapPlot | None:
-        from ..widgets.hyper_map import HyperMapPlot
-
-        found = self.query(HyperMapPlot)
-        return found.first() if found else None
+        found = self.query("#hyper-map")
+        return cast("HyperMapPlot", found.first()) if found else None
 
     def action_nudge_lr(self, direction: int) -> None:
         from .hyper import nudge_key
