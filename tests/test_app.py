@@ -549,7 +549,8 @@ async def test_at_80_columns_the_column_keys_bring_the_hidden_step_geometry_into
         assert "‖Δ‖ ∠" in table.render_line(0).text and table.scroll_x > 0 and presses > 1
         step = app.explorer.model.focused_run.trajectory[3]
         moved = math.dist(step.params, app.explorer.model.focused_run.trajectory[4].params)
-        lines = [table.render_line(y).text for y in range(1, table.size.height)]
+        # Each line without its last cell, where the table shows its scroll position.
+        lines = [table.render_line(y).text[:-1] for y in range(1, table.size.height)]
         assert any(line.rstrip().endswith(f"{moved:.4g}") for line in lines), lines
         await pilot.press(*["less_than_sign"] * presses)
         await pilot.pause()

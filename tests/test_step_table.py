@@ -13,7 +13,16 @@ from optiscope.core.format import fmt
 from optiscope.core.specs import make_setup
 from optiscope.core.surfaces import get_surface
 from optiscope.core.trajectory import Step, Trajectory, run
-from optiscope.tui.widgets.step_table import CONTEXT, CURSOR_GLYPH, MARKS, Layout, StepTable
+from optiscope.tui.widgets.step_table import (
+    CONTEXT,
+    CURSOR_GLYPH,
+    INDICATOR,
+    MARKS,
+    THUMB,
+    TRACK,
+    Layout,
+    StepTable,
+)
 
 BOWL = get_surface("lecture-bowl")
 START = (-4.7, -1.3)
@@ -61,10 +70,16 @@ class HostApp(App[None]):
         self.clicked.append(message.t)
 
 
+def _row(table: StepTable, y: int) -> Strip:
+    """Line y without the scroll position's column at the right edge."""
+    return table.render_line(y).crop(0, table.scrollable_content_region.width - INDICATOR)
+
+
 def _lines(table: StepTable) -> list[str]:
-    """The visible lines, without the ‹ that marks columns scrolled off to the left."""
+    """The visible lines, without the ‹ that marks columns scrolled off to the left (nor the
+    scroll position)."""
     height = table.scrollable_content_region.height
-    return [table.render_line(y).text.replace("‹", " ") for y in range(height)]
+    return [_row(table, y).text.replace("‹", " ") for y in range(height)]
 
 
 def _cursor_line(table: StepTable) -> tuple[int, str]:
@@ -144,9 +159,9 @@ async def test_the_cursor_row_shows_the_records_numbers_exactly_as_fmt_prints_th
         assert text.split()[1:] == _expected_cells(traj, 7)
         assert y == 8  # header, then rows 0..7
         cursor_style = table.get_component_rich_style("step-table--cursor")
-        segments = list(table.render_line(y))
+        segments = list(_row(table, y))
         assert all(seg.style and seg.style.bgcolor == cursor_style.bgcolor for seg in segments)
-        other = list(table.render_line(y + 1))
+        other = list(_row(table, y + 1))
         assert all(seg.style and seg.style.bgcolor != cursor_style.bgcolor for seg in other)
 
 
@@ -353,8 +368,8 @@ async def test_stacked_layout_gives_each_coordinate_a_line_with_its_cache_and_st
         ]  # fmt: skip
         # Both lines of the record carry the cursor's highlight; the next record does not.
         cursor_bg = table.get_component_rich_style("step-table--cursor").bgcolor
-        assert all(seg.style and seg.style.bgcolor == cursor_bg for seg in table.render_line(y + 1))
-        assert all(seg.style and seg.style.bgcolor != cursor_bg for seg in table.render_line(y + 2))
+        assert all(seg.style and seg.style.bgcolor == cursor_bg for seg in _row(table, y + 1))
+        assert all(seg.style and seg.style.bgcolor != cursor_bg for seg in _row(table, y + 2))
         assert table.virtual_size.width <= table.scrollable_content_region.width
 
 
@@ -482,3 +497,53 @@ async def test_stepping_keeps_the_step_just_taken_in_view_and_pages_when_there_i
             scrolls += table.scroll_y != before
         if body >= 5:
             assert scrolls <= 60 // 3 + 1  # a page at a time, not a scroll per step
+
+
+def _indicator_column(table: StepTable) -> str:
+    """The right-edge cell of each body line, top to bottom."""
+    width = table.scrollable_content_region.width
+    height = table.scrollable_content_region.height
+    return "".join(table.render_line(y).crop(width - INDICATOR, width).text for y in range(1, height))
+
+
+async def test_the_scroll_position_shows_the_share_in_view_and_where_it_is() -> None:
+    """The table draws its own scrollbar: a thumb as long as the share of records in view,
+    at the top on the first step, at the bottom on the last, on a track."""
+    traj = _run("gd", 299)  # 300 records
+    async with HostApp(traj).run_test(size=(160, 14)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        await pilot.pause()
+        body = table.scrollable_content_region.height - 1
+        column = _indicator_column(table)
+        assert set(column) == {THUMB, TRACK}
+        assert column.count(THUMB) == max(1, round(body * body / 300))
+        assert column.startswith(THUMB)
+        table.set_cursor(299)
+        await pilot.pause()
+        column = _indicator_column(table)
+        assert column.endswith(THUMB) and column.startswith(TRACK)
+        table.set_cursor(150)
+        await pilot.pause()
+        column = _indicator_column(table)
+        first = column.index(THUMB) / (body - column.count(THUMB))
+        assert abs(first - round(table.scroll_y) / (300 - body)) < 0.15
+
+
+async def test_no_scroll_position_when_every_record_is_in_view() -> None:
+    async with HostApp(_run("gd", 4)).run_test(size=(160, 14)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        await pilot.pause()
+        assert _indicator_column(table).strip() == ""
+
+
+async def test_the_thumb_shrinks_as_records_arrive() -> None:
+    """Rows computed a chunk at a time: the thumb is redrawn when its length changes."""
+    traj = _run("gd", 299)
+    async with HostApp(traj).run_test(size=(160, 14)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.notify_extended(limit=40)
+        await pilot.pause()
+        short = _indicator_column(table).count(THUMB)
+        table.notify_extended(limit=None)
+        await pilot.pause()
+        assert _indicator_column(table).count(THUMB) < short

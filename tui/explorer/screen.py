@@ -133,6 +133,11 @@ class ExplorerScreen(SteppingScreen):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Kept: a step updates these, and a query per widget per step was ~5% of it.
+        self._plot = ContourPlot(id="plot")
+        self._table = StepTable(id="table")
+        self._eff_lr = EffLrStrip(id="eff-lr")
+        self._status = StatusLine(id="status")
         self._layout_for(self.app.size.width, self.app.size.height)
         with Horizontal(id="main"):
             yield LessonPane(id="lesson")
@@ -141,14 +146,14 @@ class ExplorerScreen(SteppingScreen):
             yield Static(id="controls-slot")
             with Vertical(id="right"):
                 with Vertical(id="plots"):
-                    yield ContourPlot(id="plot")
+                    yield self._plot
                     yield LossPlot(id="loss")
-                yield EffLrStrip(id="eff-lr")
+                yield self._eff_lr
                 yield SharpnessStrip(id="sharpness")
                 yield ExplainPane(id="explain")
-                yield StepTable(id="table")
+                yield self._table
                 # Inside the right column: a step repaints only that column.
-                yield StatusLine(id="status")
+                yield self._status
         yield Footer()
         yield Static("", id="too-small")
 
@@ -187,11 +192,11 @@ class ExplorerScreen(SteppingScreen):
 
     @property
     def plot(self) -> ContourPlot:
-        return self.query_one(ContourPlot)
+        return self._plot
 
     @property
     def table(self) -> StepTable:
-        return self.query_one(StepTable)
+        return self._table
 
     @property
     def map_plot(self) -> MapPlot | None:
@@ -314,7 +319,7 @@ class ExplorerScreen(SteppingScreen):
                 pane.show(shown)
             self._show_map()
         series = [
-            PlotSeries(r.label, r.color, r.marker, r.trajectory.column("params"))
+            PlotSeries(r.label, r.color, r.marker, r.trajectory.column("params"), r.trajectory)
             for r in shown.runs
         ]
         self.plot.set_vectors(self._vector_overlay(shown))
@@ -336,12 +341,12 @@ class ExplorerScreen(SteppingScreen):
         self.table.notify_extended()
         self.table.set_cursor(run.index)
         if self.has_class("-spark"):
-            self.query_one(EffLrStrip).show(shown)
+            self._eff_lr.show(shown)
         if self.sharpness:
             self.query_one(SharpnessStrip).show(shown)
         if self.explaining:
             self.query_one(ExplainPane).show(shown)
-        self.query_one(StatusLine).show(shown)
+        self._status.show(shown)
         self._report_divergence(shown)
 
     def _report_divergence(self, shown: Shown) -> None:

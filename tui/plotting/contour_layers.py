@@ -49,6 +49,10 @@ class PlotSeries:
     """One-cell glyph for the current point, distinct per series (legible without colour)."""
     points: npt.NDArray[np.float64] = field(repr=False)
     """(n, 2) path points; non-finite rows at the end (a diverged run) are not drawn."""
+    source: object = field(default=None, repr=False)
+    """Where the points come from, when its points never change once given (a trajectory:
+    records are only appended): the same source and length are the same points, which the
+    plot then need not compare value by value on every step."""
 
 
 def contour_rgb(index: int, count: int) -> tuple[int, int, int]:
@@ -160,17 +164,18 @@ def marker_layer(
 ) -> Layer:
     """The start marker, then each series' current point (the focused one on top)."""
     layer: Layer = {}
+    # One point at a time in plain Python (``marker_cell``): NumPy's per-call cost on a
+    # handful of points was most of a step's plot update.
     if start is not None:
-        cx, cy, inside = canvas.marker_cells(np.asarray([start], dtype=np.float64))
-        if inside[0]:
-            put(layer, canvas, [(int(cx[0]), int(cy[0]))], START_GLYPH, START_STYLE)
-    heads = [i for i in draw_order(len(series), focused) if lines[i].n]
-    if heads:
-        points = [series[i].points[lines[i].clamp(upto)] for i in heads]
-        cx, cy, inside = canvas.marker_cells(np.asarray(points, dtype=np.float64))
-        for j, i in enumerate(heads):
-            if inside[j]:
-                s = series[i]
-                style = series_style(s.color, i == focused)
-                put(layer, canvas, [(int(cx[j]), int(cy[j]))], s.marker[:1] or "●", style)
+        cell = canvas.marker_cell(float(start[0]), float(start[1]))
+        if cell is not None:
+            put(layer, canvas, [cell], START_GLYPH, START_STYLE)
+    for i in draw_order(len(series), focused):
+        if not lines[i].n:
+            continue
+        s = series[i]
+        x, y = s.points[lines[i].clamp(upto)].tolist()
+        cell = canvas.marker_cell(x, y)
+        if cell is not None:
+            put(layer, canvas, [cell], s.marker[:1] or "●", series_style(s.color, i == focused))
     return layer

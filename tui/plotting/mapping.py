@@ -18,6 +18,7 @@ The "natural" ``floor((v-lo)/(hi-lo)·bins)`` is off by a sub-dot in most config
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,22 @@ def round8_floor(t: Array) -> IntArray:
     f = np.floor(n)
     r = np.where(n - f < 0.5, f, np.ceil(n))
     return np.floor(r * 1e-8).astype(np.int64)
+
+
+def to_bin(value: float, lo: float, hi: float, bins: int) -> int | None:
+    """``to_bins`` of one value in plain Python (the same float operations, in the same
+    order, so the same bin): a marker a step costs no NumPy call. None where the mask is
+    False."""
+    try:
+        t = 0.5 + ((bins - 1) * (value - lo)) / (hi - lo)
+    except (ZeroDivisionError, OverflowError):
+        return None
+    if not math.isfinite(t) or abs(t) >= _FAR:
+        return None
+    n = t * 1e8
+    f = float(math.floor(n))
+    r = f if n - f < 0.5 else float(math.ceil(n))
+    return math.floor(r * 1e-8)
 
 
 def to_bins(
@@ -95,6 +112,14 @@ class Canvas:
         if cell is None:
             return None
         return _centre(cell[0], self.cols, self.xlim), _centre(cell[1], self.rows, self.ylim)
+
+    def marker_cell(self, x: float, y: float) -> Cell | None:
+        """``marker_cells`` of one point: its cell, or None off the canvas."""
+        col = to_bin(x, *self.xlim, self.cols)
+        row = to_bin(y, *self.ylim, self.rows)
+        if col is None or row is None or not (0 <= col < self.cols and 0 <= row < self.rows):
+            return None
+        return col, row
 
     def marker_cells(
         self, points: npt.ArrayLike

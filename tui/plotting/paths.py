@@ -15,6 +15,9 @@ from rich.style import Style
 from .layers import Layer
 from .mapping import BRAILLE, BrailleLine, Canvas
 
+#: Dots a step adds at most to be ORed in plain Python rather than with NumPy.
+SMALL = 64
+
 
 class PathLayer:
     """The braille path of one series, drawn up to a movable cursor."""
@@ -58,18 +61,44 @@ class PathLayer:
     def _extend(self, u: int) -> None:
         ids, bits = self.line.dots(self._upto, u)
         final = self.line.final_dot(u)
+        if ids.size <= SMALL:
+            changed = self._or_few(ids.tolist(), bits.tolist(), final)
+        else:
+            if final is not None:
+                ids = np.append(ids, final[0])
+                bits = np.append(bits, final[1])
+            touched = np.unique(ids)
+            before = self._masks[touched].copy()
+            np.bitwise_or.at(self._masks, ids, bits)
+            after = self._masks[touched]
+            changed_ids = touched[after != before]
+            changed = list(zip(changed_ids.tolist(), self._masks[changed_ids].tolist(), strict=True))
+        if changed:
+            self._draw_cells(changed)
+
+    def _or_few(
+        self, ids: list[int], bits: list[int], final: tuple[int, int] | None
+    ) -> list[tuple[int, int]]:
+        """The vectorised OR of ``_extend`` for the dots of a step or two, in plain Python
+        (NumPy's per-call cost was most of a step's path update): (cell, new mask) of each
+        cell whose mask changed."""
         if final is not None:
-            ids = np.append(ids, final[0])
-            bits = np.append(bits, final[1])
-        if ids.size == 0:
-            return
-        touched = np.unique(ids)
-        before = self._masks[touched].copy()
-        np.bitwise_or.at(self._masks, ids, bits)
-        after = self._masks[touched]
-        changed = touched[after != before]
-        if changed.size == 0:
-            return
+            ids.append(int(final[0]))
+            bits.append(int(final[1]))
+        masks = self._masks
+        before: dict[int, int] = {}
+        after: dict[int, int] = {}
+        for i, bit in zip(ids, bits, strict=True):
+            if i not in after:
+                before[i] = after[i] = int(masks[i])
+            after[i] |= bit
+        changed = [(i, m) for i, m in after.items() if m != before[i]]
+        for i, m in changed:
+            masks[i] = m
+        return changed
+
+    def _draw_cells(self, changed: list[tuple[int, int]]) -> None:
+        """Put the new glyphs of ``changed`` cells in a copy of the layer (rows copied once)."""
         layer = dict(self.layer)
         copied: set[int] = set()
         cols, rows, left, top = (
@@ -79,7 +108,7 @@ class PathLayer:
             self.canvas.top,
         )
         style = self._style
-        for i, m in zip(changed.tolist(), self._masks[changed].tolist(), strict=True):
+        for i, m in changed:
             row, col = divmod(i, cols)
             y = top + rows - 1 - row
             if y not in copied:

@@ -85,8 +85,13 @@ __all__ = [
 ]
 
 
-def _same_points(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> bool:
-    return a is b or (a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True)))
+def _same_points(old: PlotSeries, new: PlotSeries, points: npt.NDArray[np.float64]) -> bool:
+    a = old.points
+    if a is points:
+        return True
+    if new.source is not None and new.source is old.source:
+        return len(a) == len(points)  # a source's points never change once given
+    return a.shape == points.shape and bool(np.array_equal(a, points, equal_nan=True))
 
 
 class ContourPlot(LayeredPlot, can_focus=True):
@@ -152,6 +157,7 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self._contour_layer: Layer = {}
         self._legend_key: Hashable = None
         self._legend_corner = (True, True)
+        self._legend_drawn: tuple[Hashable, Layer] = (None, {})
         self._vectors: VectorOverlay | None = None
         self._axes: tuple[Axis, Axis] | None = None
         self._field: Field | None = None
@@ -183,14 +189,18 @@ class ContourPlot(LayeredPlot, can_focus=True):
             old = self._series[i] if i < len(self._series) else None
             points = np.asarray(new.points)
             path = self._paths[i] if i < len(self._paths) else None
-            if old is not None and _same_points(old.points, points):
+            if old is not None and _same_points(old, new, points):
                 points = old.points
             else:
-                grown = old is not None and _extends(points, old.points)
+                grown = old is not None and (
+                    len(points) > len(old.points)
+                    if new.source is not None and new.source is old.source
+                    else _extends(points, old.points)
+                )
                 points = _as_points(points)
                 if path is not None and not (grown and path.line.extend(points)):
                     self._paths[i] = None
-            kept.append(PlotSeries(new.label, new.color, new.marker, points))
+            kept.append(PlotSeries(new.label, new.color, new.marker, points, new.source))
         series = kept
         del self._paths[len(series) :]
         self._series = series
@@ -520,7 +530,10 @@ class ContourPlot(LayeredPlot, can_focus=True):
             size = legend_size(entries, canvas)
             if size[0]:
                 self._legend_corner = best_corner(canvas, size, [s.points for s in self._series])
-        return legend_layer(canvas, entries, self._legend_corner, None)
+        drawn = (canvas, tuple(entries), self._legend_corner)
+        if drawn != self._legend_drawn[0]:  # the same legend: the same layer, skipped by identity
+            self._legend_drawn = (drawn, legend_layer(canvas, entries, self._legend_corner, None))
+        return self._legend_drawn[1]
 
     def _overlay_legend(self, canvas: Canvas, clipped: bool) -> Layer:
         """Names and true lengths of the step's arrows, and the field's scale, in the corner

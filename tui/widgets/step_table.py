@@ -37,6 +37,10 @@ CONTEXT = 3
 QUICK_ROWS = 24
 GUTTER = 2
 GAP = 1
+#: The column at the right edge where the table draws its own scroll position (see
+#: ``_indicator``): Textual's scrollbar widget cost ~0.3 ms of every step's frame.
+INDICATOR = 1
+TRACK, THUMB = "│", "┃"
 CURSOR_GLYPH = "▶"
 MARKS = {"converged": "✓", "diverged": "✗"}
 
@@ -54,6 +58,8 @@ class StepTable(ScrollView, can_focus=True):
         "step-table--cursor",
         "step-table--error",
         "step-table--marker",
+        "step-table--track",
+        "step-table--thumb",
     }
 
     DEFAULT_CSS = """
@@ -61,6 +67,7 @@ class StepTable(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         height: 1fr;
+        scrollbar-size-vertical: 0;
     }
     StepTable > .step-table--header {
         text-style: bold;
@@ -78,6 +85,12 @@ class StepTable(ScrollView, can_focus=True):
     StepTable > .step-table--marker {
         color: $success;
         text-style: bold;
+    }
+    StepTable > .step-table--track {
+        color: $foreground 25%;
+    }
+    StepTable > .step-table--thumb {
+        color: $foreground 70%;
     }
     """
 
@@ -129,6 +142,8 @@ class StepTable(ScrollView, can_focus=True):
         self._cells: LRUCache[tuple[int, int], list[tuple[str, bool]]] = LRUCache(1024)
         self._styles: dict[str, Style] | None = None
         self._width: int | None = None
+        #: The thumb as last drawn (``_thumb``): a change in it repaints the table.
+        self._thumb_drawn: tuple[int, int] | None = None
         self._prefetch_pending = False
         self.label = label
         if trajectory is not None:
@@ -212,7 +227,11 @@ class StepTable(ScrollView, can_focus=True):
 
     def _content_width(self) -> int:
         """The width for columns, or 0 before the first layout."""
-        return self.scrollable_content_region.width if self.is_mounted else 0
+        return self._lines_width() if self.is_mounted else 0
+
+    def _lines_width(self) -> int:
+        """The width of a line's cells: the widget's, less the scroll position's column."""
+        return max(0, self.scrollable_content_region.width - INDICATOR)
 
     def _wide_fits(self) -> bool:
         """Whether one line per step fits the widget (assumed to, before the first layout)."""
@@ -255,10 +274,9 @@ class StepTable(ScrollView, can_focus=True):
         old, self._cursor = self._cursor, t
         if old == t:
             return
-        # A scroll repaints everything anyway; these two regions are what a step costs otherwise.
-        self._follow_cursor()
-        self._refresh_row(old)
-        self._refresh_row(t)
+        # A scroll repaints everything anyway; these two rows are what a step costs otherwise.
+        if not self._follow_cursor():
+            self._refresh_rows(old, t)
         if not self._prefetch_pending:
             self._prefetch_pending = True
             self.call_after_refresh(self._prefetch)
@@ -270,7 +288,7 @@ class StepTable(ScrollView, can_focus=True):
         self._prefetch_pending = False
         if not self.is_mounted or self._traj is None or not self._columns:
             return
-        width = self.scrollable_content_region.width
+        width = self._lines_width()
         scroll_x = round(self.scroll_x)
         per, k = self._per_row, self._cursor
         body = max(1, self._body_height // per)
@@ -300,8 +318,10 @@ class StepTable(ScrollView, can_focus=True):
         return max(0, self.scrollable_content_region.height - 1)
 
     def _update_virtual_size(self) -> None:
-        width = self._frozen_width + self._scroll_width
+        width = self._frozen_width + self._scroll_width + INDICATOR
         self.virtual_size = Size(width, self._rows * self._per_row + 1)
+        if self._thumb() != self._thumb_drawn:
+            self.refresh()  # the scroll position's thumb grew or shrank
 
     def _follow_cursor(self) -> bool:
         """Scroll so the cursor record is visible with CONTEXT records around it (scroll_y
@@ -354,12 +374,18 @@ class StepTable(ScrollView, can_focus=True):
             edge = starts[-1] + width
         return starts
 
-    def _refresh_row(self, k: int) -> None:
-        per = self._per_row
-        for line in range(k * per, k * per + per):
-            y = line + 1 - round(self.scroll_y)
-            if 1 <= y <= self._body_height:
-                self.refresh_line(line + 1)
+    def _refresh_rows(self, *rows: int) -> None:
+        """Repaint the lines of records ``rows`` that are in view, in one refresh."""
+        per, top, body = self._per_row, round(self.scroll_y), self._body_height
+        width = self.size.width
+        regions = [
+            Region(0, y, width, 1)
+            for k in rows
+            for line in range(k * per, k * per + per)
+            if 1 <= (y := line + 1 - top) <= body
+        ]
+        if regions:
+            self.refresh(*regions)
 
     # -- rows --------------------------------------------------------------------------------
     def _take_new_rows(self) -> None:
@@ -412,6 +438,8 @@ class StepTable(ScrollView, can_focus=True):
                 "cursor": base + comp("step-table--cursor"),
                 "error": comp("step-table--error"),
                 "marker": comp("step-table--marker"),
+                "track": comp("step-table--track"),
+                "thumb": comp("step-table--thumb"),
             }
         return self._styles
 
@@ -469,26 +497,48 @@ class StepTable(ScrollView, can_focus=True):
     # -- Line API ----------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
         # The content width costs a region computation: once per repaint, not once per line.
-        self._width = self.scrollable_content_region.width
+        self._width = self._lines_width()
+        self._thumb_drawn = self._thumb()
         try:
             return super().render_lines(crop)
         finally:
             self._width = None
 
+    def _thumb(self) -> tuple[int, int] | None:
+        """Where the scroll position's thumb is drawn: (first body line, lines), or None
+        when every record is in view. Its length is the share of the records in view."""
+        body = self._body_height
+        total = self._rows * self._per_row
+        if body <= 0 or total <= body:
+            return None
+        size = max(1, round(body * body / total))
+        top = round(self.scroll_y)
+        start = round(top / max(1, total - body) * (body - size))
+        return min(max(start, 0), body - size), size
+
+    def _indicator(self, y: int) -> Segment:
+        """Body line y's cell of the scroll position: thumb, track, or blank."""
+        base = self._get_styles()["base"]
+        if y == 0 or self._thumb_drawn is None:
+            return Segment(" " * INDICATOR, self._get_styles()["header" if y == 0 else "base"])
+        start, size = self._thumb_drawn
+        on = start <= y - 1 < start + size
+        return Segment(THUMB if on else TRACK, base + self._get_styles()["thumb" if on else "track"])
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        width = self._width if self._width is not None else self.scrollable_content_region.width
+        width = self._width if self._width is not None else self._lines_width()
         index = scroll_y + y - 1 if y else -1  # line of the body; −1 is the header
         k, sub = divmod(index, self._per_row) if index >= 0 else (-1, 0)
         if k >= self._rows:
-            return Strip.blank(width, self._get_styles()["base"])
+            return Strip.blank(width + INDICATOR, self._get_styles()["base"])
         highlighted = k == self._cursor
         key = (index, highlighted, self._generation, scroll_x, width)
         strip = self._lines.get(key)
         if strip is None:
             strip = self._build_line(k, sub, highlighted, scroll_x, width)
             self._lines[(index, highlighted, self._generation, scroll_x, width)] = strip
-        return strip
+        return Strip([*strip, self._indicator(y)], width + INDICATOR)
 
     def _build_line(self, k: int, sub: int, highlighted: bool, scroll_x: int, width: int) -> Strip:
         """Line ``sub`` of record k (or the header, k = −1) cropped to the view, t frozen."""

@@ -8,7 +8,9 @@ segments over the widget's own style, once per text and width.
 
 from __future__ import annotations
 
+from rich.errors import StyleSyntaxError
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.selection import Selection
@@ -54,11 +56,12 @@ class TextLines(Widget):
         return Strip.blank(max(0, self._strips_width), self.rich_style)
 
     def _render_strips(self, width: int) -> list[Strip]:
-        base = self.rich_style
-        console = self.app.console
+        base = self.visual_style.rich_style  # cached by Textual, unlike rich_style
         strips = []
         for line in self._text.split("\n", allow_blank=True):
-            segments = Segment.apply_style(line.render(console, end=""), base)
+            segments = line_segments(line, base) or Segment.apply_style(
+                line.render(self.app.console, end=""), base
+            )
             strips.append(Strip(segments).adjust_cell_length(width, base))
         return strips
 
@@ -69,3 +72,36 @@ class TextLines(Widget):
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """Selecting with the mouse copies the plain text, as a Label's would."""
         return selection.extract(self._text.plain), "\n"
+
+
+def line_segments(line: Text, base: Style) -> list[Segment] | None:
+    """One line of Text as segments over ``base``: what ``Text.render`` makes of the texts
+    these widgets build (spans side by side, styles Rich can parse) at a fraction of its
+    cost, which was most of a step's status line. None for any other text (overlapping
+    spans, a theme's style name, a style for the whole text): the caller renders that the
+    general way."""
+    if line.style:
+        return None
+    plain = line.plain
+    outer = base
+    try:
+        pieces: list[Segment] = []
+        at = 0
+        for span in sorted(line.spans, key=lambda span: span.start):
+            start, end = max(span.start, 0), min(span.end, len(plain))
+            if start < at:
+                return None  # spans overlap: their styles combine
+            if start > at:
+                pieces.append(Segment(plain[at:start], outer))
+            if end > start:
+                pieces.append(Segment(plain[start:end], outer + _parsed(span.style)))
+            at = max(at, end)
+    except StyleSyntaxError:
+        return None
+    if at < len(plain):
+        pieces.append(Segment(plain[at:], outer))
+    return pieces
+
+
+def _parsed(style: str | Style) -> Style:
+    return Style.parse(style) if isinstance(style, str) else style  # Style.parse is cached
