@@ -137,6 +137,15 @@ class Trajectory:
             stability={name: float(col[k]) for name, col in self._stability(c, n).items()},
         )
 
+    def value(self, name: str, k: int) -> Any:
+        """One stored column's entry at record k (a float, or a copy of an array): what a
+        status line reads on every step, without making the whole record as ``self[k]``."""
+        c, n, _ = self._published
+        if not 0 <= k < n:
+            raise IndexError(f"step {k} not recorded (0..{n - 1})")
+        entry = c[name][k]
+        return entry.copy() if isinstance(entry, np.ndarray) else float(entry)
+
     def column(self, name: str) -> Array:
         """A read-only view of one column over all records (params, loss, grad, m_hat, ...)."""
         c, n, _ = self._published

@@ -103,11 +103,30 @@ async def test_s_toggles_the_strip_and_it_starts_hidden_on_a_small_terminal(
 def test_the_strip_names_its_scale_and_gives_way_on_narrow_widths() -> None:
     rates = np.array([[0.4, 0.4]] * 5)
     wide = strip_text(Shown(("w", "b"), rates, "●", "red", "= η"), 100).plain.splitlines()
-    assert "= η" in wide[0] and "constant 0.4, t 0–4" in wide[1]
+    assert "= η" in wide[0] and "constant 0.4" in wide[1]
     falling = np.array([[0.3, 0.03], [0.1, 0.01], [0.01, 0.001]])
     lines = strip_text(Shown(("w", "b"), falling, "●", "red"), 100).plain.splitlines()
-    assert "log 0.001…0.3, t 0–2" in lines[1]
+    assert "log 0.001…0.3" in lines[1]
     for width in (100, 40, 20):
         lines = strip_text(Shown(("w", "b"), falling, "●", "red"), width).plain.splitlines()
         assert len(lines) == 2 and all(len(line) <= width for line in lines)
         assert lines[0].split()[:3] == ["●", "ηeff", "w"]
+
+
+async def test_a_step_that_changes_no_rate_repaints_no_line_of_the_strip(tmp_path: Path) -> None:
+    """GD's ηeff is η at every step: past the steps that fill the strip's cells, stepping
+    changes neither the bars nor the value, and the strip draws exactly what it drew (a
+    step then repaints none of its lines)."""
+    app = OptiscopeApp(ExplorerModel.create(None, None, ["gd(lr=0.01)"]), export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g")
+        await pilot.press(*"200", "enter")
+        await pilot.pause()
+        strip = app.query_one(EffLrStrip)
+        before = strip.text
+        refreshed: list[object] = []
+        original = strip.refresh
+        strip.refresh = lambda *a, **k: refreshed.append(a) or original(*a, **k)  # type: ignore[method-assign]
+        await pilot.press("n")
+        await pilot.pause()
+        assert strip.text == before and not refreshed

@@ -57,10 +57,11 @@ def strip_text(shown: Shown, width: int) -> Text:
         range_note = f"constant {fmt(scale.low)}"
     else:
         range_note = f"log {fmt(scale.low)}…{fmt(scale.high)}"
-    steps_note = f"{range_note}, t 0–{last}"
-    means = f"{steps_note}, cell means" if len(rates) > room else steps_note
-    # The longest that fits: the scale always, then the steps, then how cells are drawn.
-    fitting = [n for n in (means, steps_note, range_note) if len(n) <= NOTE_WIDTH - 1]
+    # No step span here (the status line has the step): a strip whose rates did not change
+    # then draws the same text, and a step repaints none of its lines.
+    means = f"{range_note}, cell means" if len(rates) > room else range_note
+    # The longest that fits: the scale always, then how cells are drawn.
+    fitting = [n for n in (means, range_note) if len(n) <= NOTE_WIDTH - 1]
     notes = (shown.means or "= |Δ|/|g|", fitting[0] if fitting else range_note)
     text = Text(no_wrap=True, overflow="crop")
     for i, coord in enumerate(shown.coords):
@@ -85,6 +86,8 @@ class EffLrStrip(TextLines):
     #: Binds no keys of its own: with it focused, a key is a command (see key_order).
     PASSIVE_KEYS = True
     _shown: Shown | None = None
+    #: The width the text was made for (the sparkline is sized to it).
+    _made_for = -1
 
     DEFAULT_CSS = """
     EffLrStrip { height: 2; padding: 0 1; display: none; }
@@ -97,10 +100,16 @@ class EffLrStrip(TextLines):
         means = run.optimizer.eff_lr_means
         text = means(run.hyperparameters) if means is not None else ""
         self._shown = Shown(shown.coords, rates, run.marker, run.color, text)
-        self._strips = None
-        self.refresh()
+        width = self.content_region.width
+        if width > 0:
+            self._made_for = width
+            self.update(strip_text(self._shown, width))  # repaints only if the text changed
+        else:
+            self.refresh()
 
     def _render_strips(self, width: int) -> list[Strip]:
-        # The sparkline is sized to the width, so the text is made at draw time.
-        self._text = strip_text(self._shown, width) if self._shown is not None else Text()
+        # The sparkline is sized to the width: a new width makes the text again.
+        if width != self._made_for:
+            self._made_for = width
+            self._text = strip_text(self._shown, width) if self._shown is not None else Text()
         return super()._render_strips(width)

@@ -14,45 +14,40 @@ from .text_lines import TextLines
 
 def status_text(shown: Shown) -> Text:
     run = shown.focused_run
-    step = run.record
-    gnorm = math.hypot(float(step.exact_grad[0]), float(step.exact_grad[1]))
+    loss = run.trajectory.value("loss", run.index)
+    grad = run.trajectory.value("exact_grad", run.index)
+    gnorm = math.hypot(float(grad[0]), float(grad[1]))
     status = run.status
     style = {"converged": "bold green", "diverged": "bold red"}.get(status.split()[0], "")
     # The play state first: on a narrow terminal the other runs' statuses are what gets cut.
-    text = Text.assemble(
-        (
-            f"▶ {shown.speed:g} steps/s  " if shown.running else "paused  ",
-            "bold" if shown.running else "dim",
-        ),
-        ("t ", "dim"),
-        (f"{shown.step}", "bold"),
-    )
+    # Appended piece by piece: a step makes this line, and Text.assemble cost twice as much.
+    text = Text()
+    append = text.append
+    if shown.running:
+        append(f"▶ {shown.speed:g} steps/s  ", "bold")
+    else:
+        append("paused  ", "dim")
+    append("t ", "dim")
+    append(f"{shown.step}", "bold")
     if shown.note:
-        text.append_text(Text.assemble("  ", (shown.note, "bold")))
+        append("  ")
+        append(shown.note, "bold")
     if shown.computing is not None:
         # The cursor waits for the runs: say where it is going and how far they have got.
-        text.append_text(
-            Text.assemble(
-                (f" → {shown.cursor} computing… {shown.computing:.0%}", "bold yellow"),
-            )
-        )
-    text.append_text(
-        Text.assemble(
-            ("  loss ", "dim"),
-            fmt(step.loss),
-            ("  ‖∇f‖ ", "dim"),
-            fmt(gnorm),
-            "  ",
-            (run.marker, run.color),
-            f" {run.label}: ",
-            (status, style),
-        )
-    )
-    others = [r for r in shown.runs if r is not run and r.status != "running"]
-    for other in others:
-        text.append("  ")
-        text.append(other.marker, other.color)
-        text.append(f" {other.status.split(' (')[0]}", "dim")
+        append(f" → {shown.cursor} computing… {shown.computing:.0%}", "bold yellow")
+    append("  loss ", "dim")
+    append(fmt(loss))
+    append("  ‖∇f‖ ", "dim")
+    append(fmt(gnorm))
+    append("  ")
+    append(run.marker, run.color)
+    append(f" {run.label}: ")
+    append(status, style)
+    for other in shown.runs:
+        if other is not run and other.status != "running":
+            append("  ")
+            append(other.marker, other.color)
+            append(f" {other.status.split(' (')[0]}", "dim")
     return text
 
 

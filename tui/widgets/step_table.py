@@ -41,6 +41,9 @@ GAP = 1
 #: ``_indicator``): Textual's scrollbar widget cost ~0.3 ms of every step's frame.
 INDICATOR = 1
 TRACK, THUMB = "│", "┃"
+#: Seconds after a step before the table prepares the next lines: long enough for the
+#: frame to leave the process first (the thread that writes it waits while this runs).
+PREFETCH_AFTER = 0.005
 CURSOR_GLYPH = "▶"
 MARKS = {"converged": "✓", "diverged": "✗"}
 
@@ -279,7 +282,7 @@ class StepTable(ScrollView, can_focus=True):
             self._refresh_rows(old, t)
         if not self._prefetch_pending:
             self._prefetch_pending = True
-            self.call_after_refresh(self._prefetch)
+            self.set_timer(PREFETCH_AFTER, self._prefetch)
 
     def _prefetch(self) -> None:
         """After the frame, while the learner reads it: make the lines the next step draws
