@@ -224,3 +224,45 @@ async def test_lessons_about_direction_open_with_the_vectors_drawn(
         await pilot.pause()
         assert app.explorer.vectors is on
         assert (app.explorer.plot.vectors is not None) is on
+
+
+async def test_the_vectors_legend_keeps_its_corner_unless_the_arrows_come_under_it(
+    tmp_path: Path,
+) -> None:
+    """Stepping with V on, the legend of the arrows stays put (a legend jumping corners at
+    every step is hard to read) and moves only when the arrows would lie under it."""
+    from optiscope.tui.plotting.arrows import arrows_layer
+
+    model = ExplorerModel.create(get_surface("lecture-bowl"), None, ["momentum", "gd"])
+    app = OptiscopeApp(model, export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("V")
+        await pilot.pause()
+        plot = app.explorer.plot
+        previous = plot.overlay_legend_box
+        moves = 0
+        for _ in range(40):
+            await pilot.press("n")
+            await pilot.pause()
+            canvas, vectors, box = plot.canvas, plot.vectors, plot.overlay_legend_box
+            assert canvas is not None and vectors is not None and box is not None
+            cells = arrows_layer(canvas, vectors.arrows)[0]
+
+            def under(b: tuple[int, int, int, int], cells: dict = cells) -> bool:  # type: ignore[type-arg]
+                x, y, w, h = b
+                return any(x <= cx < x + w for row in range(y, y + h) for cx in cells.get(row, ()))
+
+            assert not under(box) or all(under(other) for other in _corners(canvas, box))
+            if previous is not None and box != previous and box[2:] == previous[2:]:
+                moves += 1
+                assert under(previous)  # it moved because the arrows reached it
+            previous = box
+        assert moves < 40
+
+
+def _corners(canvas: Canvas, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """The legend box of ``box``'s size in each corner of the canvas."""
+    _, _, w, h = box
+    xs = (canvas.left, canvas.left + canvas.cols - w)
+    ys = (canvas.top, canvas.top + canvas.rows - h)
+    return [(x, y, w, h) for x in xs for y in ys]

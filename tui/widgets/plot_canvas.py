@@ -158,6 +158,8 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self._legend_key: Hashable = None
         self._legend_corner = (True, True)
         self._legend_drawn: tuple[Hashable, Layer] = (None, {})
+        #: The vectors' legend corner and what it was chosen for (see ``_overlay_legend``).
+        self._overlay_corner: tuple[Hashable, tuple[bool, bool]] | None = None
         self._vectors: VectorOverlay | None = None
         self._axes: tuple[Axis, Axis] | None = None
         self._field: Field | None = None
@@ -497,6 +499,7 @@ class ContourPlot(LayeredPlot, can_focus=True):
             layers.append(paths[i].update(self._upto, style))
         layers.append(trail_marks(canvas, self._series, lines, self._upto, self._focused))
         clipped = False
+        arrows: Layer = {}
         if self._vectors is not None:
             from ..plotting.arrows import arrows_layer
 
@@ -506,7 +509,7 @@ class ContourPlot(LayeredPlot, can_focus=True):
         layers.append(marker_layer(canvas, self._series, lines, self._upto, self._focused, start))
         if self.show_legend and self._series:
             layers.append(self._make_legend(canvas))
-        layers.append(self._overlay_legend(canvas, clipped))
+        layers.append(self._overlay_legend(canvas, clipped, arrows))
         return layers
 
     def _make_legend(self, canvas: Canvas) -> Layer:
@@ -535,7 +538,7 @@ class ContourPlot(LayeredPlot, can_focus=True):
             self._legend_drawn = (drawn, legend_layer(canvas, entries, self._legend_corner, None))
         return self._legend_drawn[1]
 
-    def _overlay_legend(self, canvas: Canvas, clipped: bool) -> Layer:
+    def _overlay_legend(self, canvas: Canvas, clipped: bool, arrows: Layer) -> Layer:
         """Names and true lengths of the step's arrows, and the field's scale, in the corner
         the paths and the series legend leave freest."""
         self.overlay_legend_box = None
@@ -555,17 +558,37 @@ class ContourPlot(LayeredPlot, can_focus=True):
         if key != self._paths_grid_key:  # the paths' cells, once per set of paths
             self._paths_grid_key = key
             self._paths_grid = occupancy(canvas, [s.points for s in self._series])
-        grid = self._paths_grid
-        if self._vectors is not None:  # the arrows weigh more than the paths: 10 per point
-            t = np.linspace(0.0, 1.0, 10)[:, None]
-            along = [np.array(a.tail) + t * np.array(a.vector) for a in self._vectors.arrows]
-            grid = grid + 10 * occupancy(canvas, along)
-        corner = best_corner_of(grid, size, avoid)
-        top, right = corner
-        x = canvas.left + (canvas.cols - size[0] if right else 0)
-        y = canvas.top + (0 if top else canvas.rows - size[1])
-        self.overlay_legend_box = (x, y, size[0], size[1])
+        # The corner stays while stepping unless the arrows come under it: a legend that
+        # jumped corners at every step would be hard to read (and choosing costs ~0.1 ms).
+        chosen_for = (key, size, avoid)
+        kept = self._overlay_corner
+        if kept is None or kept[0] != chosen_for or _covers(_box(canvas, size, kept[1]), arrows):
+            grid = self._paths_grid
+            if self._vectors is not None:  # the arrows weigh more than the paths: 10 a point
+                t = np.linspace(0.0, 1.0, 10)[:, None]
+                along = [np.array(a.tail) + t * np.array(a.vector) for a in self._vectors.arrows]
+                grid = grid + 10 * occupancy(canvas, along)
+            kept = (chosen_for, best_corner_of(grid, size, avoid))
+            self._overlay_corner = kept
+        corner = kept[1]
+        self.overlay_legend_box = _box(canvas, size, corner)
         return legend_layer(canvas, entries, corner, None)
+
+
+def _box(canvas: Canvas, size: tuple[int, int], corner: tuple[bool, bool]) -> tuple[int, int, int, int]:
+    """(x, y, width, rows) of a legend of ``size`` in ``corner`` (top?, right?) of the canvas."""
+    top, right = corner
+    x = canvas.left + (canvas.cols - size[0] if right else 0)
+    y = canvas.top + (0 if top else canvas.rows - size[1])
+    return x, y, size[0], size[1]
+
+
+def _covers(box: tuple[int, int, int, int], layer: Layer) -> bool:
+    """Whether any cell of ``layer`` lies in ``box``."""
+    x, y, width, rows = box
+    return any(
+        x <= cx < x + width for row in range(y, y + rows) for cx in layer.get(row, ())
+    )
 
 
 def _extends(points: npt.NDArray[np.float64], old: npt.NDArray[np.float64]) -> bool:
