@@ -4,8 +4,10 @@ Run: ``python benchmarks/bench_tui.py [--keys 60]`` (needs tmux). For each key t
 notes the time, sends the key with ``tmux send-keys`` and polls ``capture-pane`` until the
 screen shows the key's effect. The same loop against a bare Textual app
 (benchmarks/bare_app.py) measures the round trip that is not the app's (tmux, polling,
-the terminal): budgets are ratios to it, measured in the same run. Medians and p95 over
-all keys; shared machines are noisy.
+the terminal): budgets are ratios to it, measured in the same run, and for keys
+interleaved (the bare app stays open beside optiscope and gets a key before each of
+optiscope's), so a drift in the machine's load moves both. Medians and p95 over all keys;
+shared machines are noisy.
 
 Scenarios (120x40, four optimizers, sparklines on):
 - start-up to first frame vs the bare app (budget ≤ 1.5×);
@@ -30,9 +32,14 @@ import time
 from pathlib import Path
 
 SESSION = "optiscope-bench"
+#: The bare app, open beside optiscope while keys are timed: each key to optiscope follows
+#: one to the bare app, so both see the same machine (a shared machine's load drifts by
+#: ±20% between runs a minute apart, which a floor measured once cannot see).
+FLOOR = "bare-floor-bench"
+#: (Names share no prefix: tmux takes a missing session's name as a prefix of another's.)
 #: Holds the tmux server up between launches: when the last session ends the server exits,
 #: and a new-session racing that exit fails ("server exited unexpectedly").
-KEEPALIVE = "optiscope-bench-keepalive"
+KEEPALIVE = "keepalive-bench"
 HERE = Path(__file__).resolve().parent
 STEP_RE = re.compile(r"\bt (\d+)\b")
 
@@ -48,8 +55,8 @@ def start(command: str, width: int, height: int) -> float:
     return t0
 
 
-def screen() -> str:
-    return tmux("capture-pane", "-p", "-t", SESSION)
+def screen(session: str = SESSION) -> str:
+    return tmux("capture-pane", "-p", "-t", session)
 
 
 def current_step(text: str) -> int | None:
@@ -60,28 +67,45 @@ def current_step(text: str) -> int | None:
     return None
 
 
-def wait_for(predicate, timeout: float = 20.0) -> float:  # type: ignore[no-untyped-def]
+def wait_for(predicate, timeout: float = 20.0, session: str = SESSION) -> float:  # type: ignore[no-untyped-def]
     deadline = time.perf_counter() + timeout
     text = ""
     while time.perf_counter() < deadline:
-        text = screen()
+        text = screen(session)
         if predicate(text):
             return time.perf_counter()
         time.sleep(0.001)
     raise TimeoutError(f"the screen did not change in time; it shows:\n{text}")
 
 
+def key_latency(key: str = "n", session: str = SESSION) -> float:
+    """Milliseconds from sending ``key`` until the step shown changes."""
+    before = current_step(screen(session))
+    assert before is not None, screen(session)
+    t0 = time.perf_counter()
+    tmux("send-keys", "-t", session, key)
+    t1 = wait_for(lambda s, b=before: current_step(s) not in (None, b), session=session)
+    time.sleep(0.02)
+    return (t1 - t0) * 1000
+
+
 def key_latencies(keys: int, key: str = "n") -> list[float]:
-    out = []
+    return [key_latency(key) for _ in range(keys)]
+
+
+def paired_latencies(keys: int, key: str = "n") -> tuple[list[float], list[float]]:
+    """(bare app, optiscope): the bare app's n, then optiscope's ``key``, ``keys`` times."""
+    floor, app = [], []
     for _ in range(keys):
-        before = current_step(screen())
-        assert before is not None, screen()
-        t0 = time.perf_counter()
-        tmux("send-keys", "-t", SESSION, key)
-        t1 = wait_for(lambda s, b=before: current_step(s) not in (None, b))
-        out.append((t1 - t0) * 1000)
-        time.sleep(0.02)
-    return out
+        floor.append(key_latency("n", FLOOR))
+        app.append(key_latency(key))
+    return floor, app
+
+
+def open_floor(bare: str) -> None:
+    tmux("kill-session", "-t", FLOOR)
+    tmux("new-session", "-d", "-s", FLOOR, "-x", "120", "-y", "40", bare)
+    wait_for(lambda s: "t 0" in s, session=FLOOR)
 
 
 def summary(name: str, ms: list[float]) -> str:
@@ -133,6 +157,7 @@ def main() -> None:
         measure(args.keys, args.startups)
     finally:
         tmux("kill-session", "-t", SESSION)
+        tmux("kill-session", "-t", FLOOR)
         tmux("kill-session", "-t", KEEPALIVE)
 
 
@@ -192,26 +217,28 @@ def measure(keys: int, launches: int) -> None:
         names = ", ".join("optiscope" if c == app else "bare" for c in stalled)
         print(f"  ({len(stalled)} launch(es) drew nothing in 10 s and were retried: {names})")
 
-    print(f"key press to updated screen at 120x40 ({keys} presses of n)")
-    start(bare, 120, 40)
-    wait_for(lambda s: "t 0" in s)
-    floor = key_latencies(keys)
-    print(summary("bare Textual app (round-trip floor)", floor))
-
+    print(
+        f"key press to updated screen at 120x40 ({keys} presses of n, each after one to the "
+        "bare app open beside it)"
+    )
+    open_floor(bare)
     start(f"{app} --surface rosenbrock --steps 300", 120, 40)
     wait_for(lambda s: current_step(s) == 0)
     jump(300)
-    at_300 = key_latencies(keys)
+    floor, at_300 = paired_latencies(keys)
+    print(summary("bare Textual app (round-trip floor)", floor))
     print(summary("optiscope, 4 optimizers, 300-step paths", at_300))
     ratio = statistics.median(at_300) / statistics.median(floor)
     print(f"  ratio to the bare round trip {ratio:4.2f}   (budget 1.3)")
     print(summary("optiscope, stepping back (p)", key_latencies(keys // 2, "p")))
     tmux("send-keys", "-t", SESSION, "V")  # the focused run's step drawn as arrows
     time.sleep(0.5)
-    vectors = key_latencies(keys)
+    floor_v, vectors = paired_latencies(keys)
+    print(summary("bare Textual app, beside it", floor_v))
     print(summary("optiscope, vectors at the cursor on (V)", vectors))
-    ratio = statistics.median(vectors) / statistics.median(floor)
+    ratio = statistics.median(vectors) / statistics.median(floor_v)
     print(f"  ratio to the bare round trip {ratio:4.2f}   (budget 1.3)")
+    tmux("kill-session", "-t", FLOOR)
     tmux("send-keys", "-t", SESSION, "V")
     time.sleep(0.3)
 

@@ -503,7 +503,8 @@ def _indicator_column(table: StepTable) -> str:
     """The right-edge cell of each body line, top to bottom."""
     width = table.scrollable_content_region.width
     height = table.scrollable_content_region.height
-    return "".join(table.render_line(y).crop(width - INDICATOR, width).text for y in range(1, height))
+    cells = (table.render_line(y).crop(width - INDICATOR, width) for y in range(1, height))
+    return "".join(cell.text for cell in cells)
 
 
 async def test_the_scroll_position_shows_the_share_in_view_and_where_it_is() -> None:
@@ -547,3 +548,20 @@ async def test_the_thumb_shrinks_as_records_arrive() -> None:
         table.notify_extended(limit=None)
         await pilot.pause()
         assert _indicator_column(table).count(THUMB) < short
+
+
+async def test_rows_arriving_in_chunks_grow_the_scroll_range_to_the_last_row() -> None:
+    """A long recompute adds rows a chunk at a time without a layout pass: the scroll
+    range still follows, and the cursor can go to the last row that arrived."""
+    traj = _run("gd", 299)
+    async with HostApp(traj).run_test(size=(160, 14)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        table.notify_extended(limit=50)
+        await pilot.pause()
+        for limit in (80, 150, 220, 300):
+            table.notify_extended(limit=limit)
+            await pilot.pause()
+            assert table.virtual_size.height == limit + 1  # header + one line per record
+            table.set_cursor(limit - 1)
+            await pilot.pause()
+            assert _cursor_line(table)[1].split()[1] == str(limit - 1)

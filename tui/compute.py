@@ -31,6 +31,8 @@ REPORT_EVERY = 0.1
 #: would make the UI thread wait up to 5 ms for the lock each time it lets go of it (every
 #: event-loop turn), tens of ms per key.
 SWITCH_INTERVAL = 0.0005
+#: Seconds a worker waits at most for the frame that announces it (see ``want``).
+FIRST_FRAME_WAIT = 0.2
 
 
 class RunComputer:
@@ -73,8 +75,13 @@ class RunComputer:
         self._target = target
         self.progress = 0.0
         entries = list(model.entries)
+        # The worker starts once the frame that says "computing…" is out: started at once,
+        # it took the interpreter's lock in turns with the UI thread drawing that frame,
+        # the learner's first feedback, and doubled its time.
+        drawn = threading.Event()
+        self.screen.call_after_refresh(drawn.set)
         self._worker = self.screen.run_worker(
-            lambda: self._extend(entries, records, missing),
+            lambda: self._extend(entries, records, missing, drawn),
             thread=True,
             exclusive=True,
             group="compute",
@@ -90,7 +97,10 @@ class RunComputer:
         self._target = None
         self.progress = None
 
-    def _extend(self, entries: list[Entry], records: int, missing: int) -> None:
+    def _extend(
+        self, entries: list[Entry], records: int, missing: int, drawn: threading.Event
+    ) -> None:
+        drawn.wait(FIRST_FRAME_WAIT)
         with _prompt_switching():
             self._extend_runs(entries, records, missing)
 

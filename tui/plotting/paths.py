@@ -71,8 +71,8 @@ class PathLayer:
             before = self._masks[touched].copy()
             np.bitwise_or.at(self._masks, ids, bits)
             after = self._masks[touched]
-            changed_ids = touched[after != before]
-            changed = list(zip(changed_ids.tolist(), self._masks[changed_ids].tolist(), strict=True))
+            grew = touched[after != before]
+            changed = list(zip(grew.tolist(), self._masks[grew].tolist(), strict=True))
         if changed:
             self._draw_cells(changed)
 

@@ -575,7 +575,9 @@ class ContourPlot(LayeredPlot, can_focus=True):
         return legend_layer(canvas, entries, corner, None)
 
 
-def _box(canvas: Canvas, size: tuple[int, int], corner: tuple[bool, bool]) -> tuple[int, int, int, int]:
+def _box(
+    canvas: Canvas, size: tuple[int, int], corner: tuple[bool, bool]
+) -> tuple[int, int, int, int]:
     """(x, y, width, rows) of a legend of ``size`` in ``corner`` (top?, right?) of the canvas."""
     top, right = corner
     x = canvas.left + (canvas.cols - size[0] if right else 0)
@@ -586,9 +588,7 @@ def _box(canvas: Canvas, size: tuple[int, int], corner: tuple[bool, bool]) -> tu
 def _covers(box: tuple[int, int, int, int], layer: Layer) -> bool:
     """Whether any cell of ``layer`` lies in ``box``."""
     x, y, width, rows = box
-    return any(
-        x <= cx < x + width for row in range(y, y + rows) for cx in layer.get(row, ())
-    )
+    return any(x <= cx < x + width for row in range(y, y + rows) for cx in layer.get(row, ()))
 
 
 def _extends(points: npt.NDArray[np.float64], old: npt.NDArray[np.float64]) -> bool:

@@ -322,7 +322,17 @@ class StepTable(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = self._frozen_width + self._scroll_width + INDICATOR
-        self.virtual_size = Size(width, self._rows * self._per_row + 1)
+        size = Size(width, self._rows * self._per_row + 1)
+        old = self.virtual_size
+        viewport = self.scrollable_content_region.height
+        if size.width == old.width and (size.height > viewport) == (old.height > viewport):
+            # More rows of the same width, and the table scrolled (or not) before as it does
+            # now: nothing around it moves, so no layout pass. Assigning virtual_size asks
+            # for one, and during a long recompute its progress did so on every update
+            # (a whole-screen layout each time, ~20 ms at 120x40).
+            self.set_reactive(StepTable.virtual_size, size)
+        else:
+            self.virtual_size = size
         if self._thumb() != self._thumb_drawn:
             self.refresh()  # the scroll position's thumb grew or shrank
 
@@ -526,7 +536,8 @@ class StepTable(ScrollView, can_focus=True):
             return Segment(" " * INDICATOR, self._get_styles()["header" if y == 0 else "base"])
         start, size = self._thumb_drawn
         on = start <= y - 1 < start + size
-        return Segment(THUMB if on else TRACK, base + self._get_styles()["thumb" if on else "track"])
+        style = base + self._get_styles()["thumb" if on else "track"]
+        return Segment(THUMB if on else TRACK, style)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
