@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widget import MountError
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
@@ -31,6 +31,7 @@ from ..model import ExplorerModel
 from ..stepping import SteppingScreen
 from ..widgets.eff_lr_strip import EffLrStrip
 from ..widgets.explain_pane import ExplainPane
+from ..widgets.footer import Footer
 from ..widgets.lesson_pane import LessonPane
 from ..widgets.loss_plot import LossPlot
 from ..widgets.plot_canvas import ContourPlot, PlotSeries

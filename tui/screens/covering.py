@@ -15,8 +15,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Region
-from textual.widgets import Footer
 
+from ..widgets.footer import Footer
 from .modal import OnceModal
 
 ResultType = TypeVar("ResultType")

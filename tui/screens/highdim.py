@@ -17,7 +17,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from optiscope.core.errors import OptiscopeError
 from optiscope.core.format import fmt
@@ -31,6 +31,7 @@ from ..bindings import HIGHDIM, STEPPING, Command, bindings
 from ..highdim_model import HighDimModel
 from ..stepping import SteppingScreen
 from ..widgets.basis_panel import BasisPanel
+from ..widgets.footer import Footer
 from ..widgets.loss_plot import LossPlot
 from ..widgets.plot_canvas import ContourPlot, PlotSeries
 from ..widgets.status_line import StatusLine

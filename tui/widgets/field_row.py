@@ -129,4 +129,6 @@ class FieldRow(Widget):
             return
         self.set_class(message is not None, "-has-error")
         self.input.set_class(message is not None, "-invalid")
-        self.query_one(".field-error", Static).update(message or "")
+        line = self.query_one(".field-error", Static)
+        if str(line.content) != (message or ""):  # an update lays the screen out again
+            line.update(message or "")
