@@ -266,8 +266,9 @@ def measure(keys: int, launches: int) -> None:
     tmux("send-keys", "-t", SESSION, "f")
     time.sleep(0.5)
     # The form applies a value on Enter: type it, wait until it shows, then time the Enter.
-    tmux("send-keys", "-t", SESSION, "0", ".", "0", "0", "0", "5")
-    wait_for(lambda s: "0.0005" in s)
+    # (GD's learning rate on this surface is 0.0005 already: typing it would change nothing.)
+    tmux("send-keys", "-t", SESSION, "BSpace", "0", ".", "0", "0", "0", "4")
+    wait_for(lambda s: "0.0004" in s)
     time.sleep(0.2)
     applied = feedback_ms(["Enter"], "computing")
     print(f"  learning rate typed, then Enter: 'computing…' after {applied:5.1f} ms")
