@@ -13,7 +13,7 @@ from optiscope.core.format import fmt
 from optiscope.core.lessons.catalog import get_lesson
 from optiscope.tui.app import OptiscopeApp
 from optiscope.tui.model import ExplorerModel
-from optiscope.tui.plotting.sparkline import BLOCKS, GAP, buckets, log_scale, spark
+from optiscope.tui.plotting.sparkline import BLOCKS, GAP, buckets, log_scale, spark, spark_columns
 from optiscope.tui.widgets.eff_lr_strip import EffLrStrip, Shown, strip_text
 
 
@@ -130,3 +130,25 @@ async def test_a_step_that_changes_no_rate_repaints_no_line_of_the_strip(tmp_pat
         await pilot.press("n")
         await pilot.pause()
         assert strip.text == before and not refreshed
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 39, 40, 41, 300, 1001])
+@pytest.mark.parametrize("width", [1, 8, 40])
+def test_all_columns_at_once_draw_what_each_column_draws_alone(n: int, width: int) -> None:
+    """``spark_columns`` (the strip's one pass) equals ``spark(buckets(...))`` per column
+    on a shared ``log_scale``: random rates with zeros, negatives, NaN, inf and a flat
+    column among them."""
+    rng = np.random.default_rng(n * 100 + width)
+    rates = 10.0 ** rng.uniform(-6, 2, size=(n, 3))
+    if n:
+        rates[rng.random(n) < 0.1, 0] = 0.0
+        rates[rng.random(n) < 0.05, 1] = np.nan
+        rates[rng.random(n) < 0.05, 1] = np.inf
+        rates[rng.random(n) < 0.05, 0] = -1.0
+        rates[:, 2] = 0.25  # GD's constant rate
+    for sample in (rates, rates[:, 2:], np.full((n, 2), np.nan)):
+        columns, scale = spark_columns(sample, width)
+        assert scale == log_scale(sample)
+        assert columns == [
+            spark(buckets(sample[:, j], width), scale) for j in range(sample.shape[1])
+        ]

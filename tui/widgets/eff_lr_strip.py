@@ -20,7 +20,7 @@ from textual.strip import Strip
 from optiscope.core.format import fmt
 
 from ..explorer.snapshot import Shown as Snapshot
-from ..plotting.sparkline import buckets, log_scale, spark
+from ..plotting.sparkline import spark_columns
 from .text_lines import TextLines
 
 #: Room for the label ("● ηeff w "), the value at the cursor and the notes (what ηeff is
@@ -49,7 +49,7 @@ def strip_text(shown: Shown, width: int) -> Text:
     note = width - label_width - VALUE_WIDTH >= 8 + NOTE_WIDTH
     value = width - label_width >= 8 + VALUE_WIDTH
     room = max(1, width - label_width - (VALUE_WIDTH if value else 0) - (NOTE_WIDTH if note else 0))
-    scale = log_scale(rates)
+    columns, scale = spark_columns(rates, room)
     last = len(rates) - 1
     if scale is None:
         range_note = "no rate yet (0/0)"
@@ -69,8 +69,7 @@ def strip_text(shown: Shown, width: int) -> Text:
             text.append("\n")
         text.append(shown.marker if i == 0 else " ", shown.color)
         text.append(" " + f"ηeff {coord}".ljust(label_width - 2), "dim")
-        bars = spark(buckets(rates[:, i], room), scale)
-        text.append(bars.ljust(room), shown.color)
+        text.append(columns[i].ljust(room), shown.color)
         if value:
             now = float(rates[last, i])
             shown_now = "—" if np.isnan(now) else fmt(now)  # 0/0: this coordinate is still
