@@ -9,6 +9,8 @@ drawing from scratch. Pinned to plotext 5.3.2.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 import plotext
@@ -276,3 +278,39 @@ def _layer(line: BrailleLine, canvas: Canvas) -> Layer:
     layer: Layer = {}
     put(layer, canvas, line.cells(), None, None)
     return layer
+
+
+def test_a_row_looks_the_same_with_blanks_joined_to_their_neighbours() -> None:
+    """``row_strip`` lets a blank cell take its neighbour's style when that style only says
+    how ink is drawn: every glyph keeps its style, every blank keeps what a blank shows
+    (background, underline, reverse, ...), and there are fewer changes of style."""
+    from rich.color import Color
+    from rich.style import Style
+
+    from optiscope.tui.plotting.layers import row_strip
+
+    rng = np.random.default_rng(3)
+    inks = [None, Style(color="red"), Style(color=Color.from_rgb(10, 200, 30), bold=True)]
+    marks = [Style(bgcolor="blue"), Style(underline=True), Style(color="red", reverse=True)]
+    base = Style(color="#e0e0e0", bgcolor="#1e1e1e")
+    for _ in range(200):
+        cells = [
+            (
+                " " if rng.random() < 0.5 else "⠁⡀⣿●"[int(rng.integers(4))],
+                (inks + marks)[int(rng.integers(len(inks) + (2 if rng.random() < 0.3 else 0)))],
+            )
+            for _ in range(int(rng.integers(1, 40)))
+        ]
+        strip = row_strip(cells, base)
+        drawn = [(ch, seg.style) for seg in strip for ch in seg.text]
+        assert [ch for ch, _ in drawn] == [glyph for glyph, _ in cells]
+        for (glyph, style), (_, shown) in zip(cells, drawn, strict=True):
+            want = base + style if style is not None else base
+            assert shown is not None
+            if glyph != " ":
+                assert shown == want
+            else:
+                for name in ("bgcolor", "underline", "reverse", "strike", "overline"):
+                    assert getattr(shown, name) == getattr(want, name), (name, cells)
+        changes = sum(1 for a, b in itertools.pairwise(cells) if a[1] != b[1])
+        assert len(list(strip)) <= changes + 1

@@ -105,7 +105,8 @@ async def test_widget_shows_exactly_what_plotext_would_draw() -> None:
         theirs = [
             [(g, f or fg, b or bold, d or dim, k or bg) for g, f, b, d, k in row] for row in theirs
         ]
-        assert mine == theirs
+        # A blank shows only its background (row_strip may draw it in a neighbour's ink).
+        assert _blanks_as_shown(mine) == _blanks_as_shown(theirs)
 
 
 async def test_stepping_refreshes_only_the_rows_that_changed() -> None:
@@ -310,3 +311,10 @@ async def test_without_colour_the_series_still_differ_by_glyph(
         svg = pilot.app.export_screenshot()  # rendered through Textual's no-colour filter
         for j in range(3):
             assert MARKERS[j] in svg and f"gd{j}" in svg
+
+
+def _blanks_as_shown(rows: list[list[tuple[str, object, object, object, object]]]) -> object:
+    return [
+        [(g, None, None, None, k) if g == " " else (g, f, b, d, k) for g, f, b, d, k in row]
+        for row in rows
+    ]

@@ -83,20 +83,69 @@ def compose_row(frame: Frame, y: int, layers: Sequence[Layer]) -> list[CellStyle
 
 
 def row_strip(cells: Sequence[CellStyle], base: Style | None) -> Strip:
-    """One Strip for a row of single-width cells, runs of one style merged into a segment."""
+    """One Strip for a row of single-width cells, runs of one style merged into a segment.
+
+    A blank cell looks the same in any style that only says how ink is drawn (a colour,
+    bold), so blanks join the run beside them: a contour row alternates dots and blanks,
+    and each change of style is an escape sequence on every repaint (a row of contours
+    was ~70 of them, most between a dot and a blank)."""
     segments: list[Segment] = []
     run: list[str] = []
     run_style: Style | None = None
+    blanks = True  # the run so far is all blanks
     for glyph, style in cells:
         if run and style != run_style:
+            if _ink_only(style) and _ink_only(run_style):
+                if glyph == " ":
+                    run.append(glyph)  # a blank, drawn in the run's style
+                    continue
+                if blanks:
+                    run_style = style  # the blanks so far are drawn in this cell's style
+                    run.append(glyph)
+                    blanks = False
+                    continue
             segments.append(Segment("".join(run), run_style))
             run = []
+            blanks = True
         run.append(glyph)
         run_style = style
+        blanks = blanks and glyph == " "
     if run:
         segments.append(Segment("".join(run), run_style))
     strip = Strip(segments, len(cells))
     return strip.apply_style(base) if base is not None else strip
+
+
+#: Whether a style changes only how ink is drawn, by style (see ``_ink_only``).
+_INK_ONLY: dict[Style | None, bool] = {None: True}
+_MARKS_ON_BLANKS = (
+    "underline",
+    "underline2",
+    "strike",
+    "reverse",
+    "overline",
+    "blink",
+    "blink2",
+    "frame",
+    "encircle",
+    "conceal",
+)
+
+
+def _ink_only(style: Style | None) -> bool:
+    """True if a blank cell looks the same in ``style`` as in none: no background, nothing
+    drawn across the cell (underline, strike, reverse, ...), no link."""
+    known = _INK_ONLY.get(style)
+    if known is None:
+        assert style is not None
+        known = (
+            style.bgcolor is None
+            and not style.link
+            and not any(getattr(style, name) for name in _MARKS_ON_BLANKS)
+        )
+        if len(_INK_ONLY) < 4096:
+            _INK_ONLY[style] = known
+    return known
 
 
 def message_strip(text: str, width: int, base: Style | None) -> Strip:
