@@ -165,3 +165,36 @@ def test_the_explorer_collects_again_after_its_first_frame() -> None:
         "asyncio.run(main())\n"
     )
     assert _process_state(code) == ["False", "True", "True"]
+
+
+def test_the_process_knows_the_commands_the_parser_has() -> None:
+    from optiscope.tui import process
+    from optiscope.tui.cli.main import COMMAND_HELP
+
+    assert set(process.COMMANDS) == set(COMMAND_HELP)
+
+
+@pytest.mark.parametrize(
+    ("argv", "one_thread"),
+    [
+        ([], True),
+        (["--surface", "rosenbrock"], True),
+        (["--lesson", "1"], True),
+        (["highdim"], False),
+        (["map", "--grid", "4x4"], False),
+        (["run"], False),
+    ],
+)
+def test_only_the_explorer_runs_blas_on_one_thread(argv: list[str], one_thread: bool) -> None:
+    code = (
+        "import os, gc\n"
+        "from optiscope.tui import process\n"
+        f"process.starting({argv!r})\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS', '-'))\n"
+        "gc.enable()\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip() == ("1" if one_thread else "-")

@@ -113,8 +113,8 @@ def spark_columns(values: npt.ArrayLike, width: int) -> tuple[list[str], LogScal
             span = np.log10(scale.high) - np.log10(scale.low)
             fraction = (np.log10(cells) - np.log10(scale.low)) / span
             levels = np.round(np.clip(fraction, 0.0, 1.0) * (len(BLOCKS) - 1))
-    ok = (np.isfinite(cells) & (cells > 0)).T.tolist()
-    rows = levels.T.tolist()
+    ok: list[list[bool]] = (np.isfinite(cells) & (cells > 0)).T.tolist()
+    rows: list[list[float]] = levels.T.tolist()
     return [
         "".join(BLOCKS[int(level)] if good else GAP for level, good in zip(r, o, strict=True))
         for r, o in zip(rows, ok, strict=True)
