@@ -114,7 +114,7 @@ def spark_columns(values: npt.ArrayLike, width: int) -> tuple[list[str], LogScal
             fraction = (np.log10(cells) - np.log10(scale.low)) / span
             levels = np.round(np.clip(fraction, 0.0, 1.0) * (len(BLOCKS) - 1))
     ok: list[list[bool]] = (np.isfinite(cells) & (cells > 0)).T.tolist()
-    rows: list[list[float]] = levels.T.tolist()
+    rows: list[list[float]] = np.asarray(levels, dtype=np.float64).T.tolist()
     return [
         "".join(BLOCKS[int(level)] if good else GAP for level, good in zip(r, o, strict=True))
         for r, o in zip(rows, ok, strict=True)
