@@ -26,7 +26,12 @@ _EPILOGS: dict[str, tuple[list[str], list[str], str]] = {
             "optiscope --print-completion bash > ~/.local/share/bash-completion/completions/"
             "optiscope",
         ],
-        [_CONFIG, _COLOUR, "  TERM, COLORTERM       what the terminal can draw (Textual)"],
+        [
+            _CONFIG,
+            _COLOUR,
+            "  TERM, COLORTERM       what the terminal can draw (Textual)",
+            "  OPENBLAS_NUM_THREADS  NumPy's BLAS threads (the explorer's default: 1)",
+        ],
         "The explorer needs a terminal on standard input and output; without one use "
         "`optiscope run` (text) or `optiscope serve` (a browser). At most 8 optimizers and "
         "100,000 steps.",
