@@ -23,9 +23,10 @@ from ..explorer.snapshot import Shown as Snapshot
 from ..plotting.sparkline import spark_columns
 from .text_lines import TextLines
 
-#: Room for the label ("● ηeff w "), the value at the cursor and the notes (what ηeff is
-#: under this rule; the scale and the steps drawn).
-VALUE_WIDTH = 10
+#: Room for the label ("● ηeff w "), the value at the cursor (a blank before the widest,
+#: "3.074e-04", so it never touches the bars) and the notes (what ηeff is under this rule;
+#: the scale).
+VALUE_WIDTH = 11
 NOTE_WIDTH = 33
 
 
