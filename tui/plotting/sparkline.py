@@ -66,16 +66,21 @@ def spark(cells: npt.ArrayLike, scale: LogScale | None) -> str:
     c = np.asarray(cells, dtype=np.float64)
     if scale is None:
         return GAP * c.size
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if scale.flat:
-            levels = np.full(c.size, len(BLOCKS) // 2 - 1, dtype=np.float64)
-        else:
-            span = np.log10(scale.high) - np.log10(scale.low)
-            fraction = (np.log10(c) - np.log10(scale.low)) / span
-            levels = np.round(np.clip(fraction, 0.0, 1.0) * (len(BLOCKS) - 1))
+    levels = _levels(c, scale)
     ok = np.isfinite(c) & (c > 0)
     pairs = zip(levels, ok, strict=True)
     return "".join(BLOCKS[int(level)] if good else GAP for level, good in pairs)
+
+
+def _levels(cells: Array, scale: LogScale) -> Array:
+    """Each cell's block (0 … 7) on ``scale``, any shape; meaningless where a cell is not a
+    finite positive value (the callers draw GAP there)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if scale.flat:
+            return np.full(cells.shape, len(BLOCKS) // 2 - 1, dtype=np.float64)
+        span = np.log10(scale.high) - np.log10(scale.low)
+        fraction = (np.log10(cells) - np.log10(scale.low)) / span
+        return np.asarray(np.round(np.clip(fraction, 0.0, 1.0) * (len(BLOCKS) - 1)))
 
 
 def spark_columns(values: npt.ArrayLike, width: int) -> tuple[list[str], LogScale | None]:
@@ -105,16 +110,10 @@ def spark_columns(values: npt.ArrayLike, width: int) -> tuple[list[str], LogScal
                 counts = np.add.reduceat(counted[:, j], edges)
                 columns.append(np.where(counts > 0, 10.0 ** (sums / counts), np.nan))
             cells = np.stack(columns, axis=1)
-        if scale is None:
-            return [GAP * cells.shape[0]] * k, scale
-        if scale.flat:
-            levels = np.full(cells.shape, len(BLOCKS) // 2 - 1, dtype=np.float64)
-        else:
-            span = np.log10(scale.high) - np.log10(scale.low)
-            fraction = (np.log10(cells) - np.log10(scale.low)) / span
-            levels = np.round(np.clip(fraction, 0.0, 1.0) * (len(BLOCKS) - 1))
+    if scale is None:
+        return [GAP * cells.shape[0]] * k, scale
     ok: list[list[bool]] = (np.isfinite(cells) & (cells > 0)).T.tolist()
-    rows: list[list[float]] = np.asarray(levels, dtype=np.float64).T.tolist()
+    rows: list[list[float]] = _levels(cells, scale).T.tolist()
     return [
         "".join(BLOCKS[int(level)] if good else GAP for level, good in zip(r, o, strict=True))
         for r, o in zip(rows, ok, strict=True)
