@@ -79,6 +79,22 @@ def best_corner_of(
     return corners[int(np.argmin(counts))]
 
 
+def legend_box(
+    canvas: Canvas, size: tuple[int, int], corner: tuple[bool, bool]
+) -> tuple[int, int, int, int]:
+    """(x, y, width, rows) of a legend of ``size`` in ``corner`` (top?, right?) of the canvas."""
+    top, right = corner
+    x = canvas.left + (canvas.cols - size[0] if right else 0)
+    y = canvas.top + (0 if top else canvas.rows - size[1])
+    return x, y, size[0], size[1]
+
+
+def covers(box: tuple[int, int, int, int], layer: Layer) -> bool:
+    """Whether any cell of ``layer`` lies in ``box``."""
+    x, y, width, rows = box
+    return any(x <= cx < x + width for row in range(y, y + rows) for cx in layer.get(row, ()))
+
+
 def legend_layer(
     canvas: Canvas, entries: Sequence[Entry], corner: tuple[bool, bool], fill: Style | None
 ) -> Layer:
@@ -87,9 +103,7 @@ def legend_layer(
     width, rows = legend_size(entries, canvas)
     if not width:
         return layer
-    top, right = corner
-    x = canvas.left + (canvas.cols - width if right else 0)
-    y = canvas.top + (0 if top else canvas.rows - rows)
+    x, y, _, _ = legend_box(canvas, (width, rows), corner)
     for i, (glyph, glyph_style, label, label_style) in enumerate(entries[:rows]):
         text = label[: width - 4]
         if len(label) > width - 4:

@@ -37,8 +37,8 @@ from ..plotting.frame import Frame, build_frame
 from ..plotting.heatmap import heat_layer
 from ..plotting.layers import Layer, put, put_text
 from ..plotting.mapping import Canvas
-from .map_plot import ON_CELLS, Part, fit, legend_entry, panel_width
-from .worker_plot import WorkerPlot, clip
+from .map_plot import ON_CELLS, legend_entry
+from .worker_plot import Part, WorkerPlot, clip, panel_width
 
 CURRENT_GLYPH = "◎"
 CURSOR_GLYPH = "╋"
@@ -63,7 +63,7 @@ def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     return decades, [fmt(10**d) for d in decades]
 
 
-class HyperMapPlot(WorkerPlot[HyperPicture], can_focus=True):
+class HyperMapPlot(WorkerPlot[HyperRequest, HyperPicture], can_focus=True):
     """A heatmap over (η, β) with a legend and a cell cursor; see the module docstring."""
 
     #: Its own keys (arrows, Enter) are bindings: a key is never consumed before them.
@@ -91,9 +91,7 @@ class HyperMapPlot(WorkerPlot[HyperPicture], can_focus=True):
         super().__init__(id=id)
         self.metric: OverMetric = "class"
         self._setup: HyperSetup | None = None
-        self._request: HyperRequest | None = None
         self._grid_canvas: Canvas | None = None
-        self._cells: CellClasses | None = None
         self._heat: tuple[Hashable, Layer] | None = None
         #: The cell cursor (i: η column, j: β row), kept across recomputes by value.
         self.cursor = (0, 0)
@@ -115,21 +113,8 @@ class HyperMapPlot(WorkerPlot[HyperPicture], can_focus=True):
     def next_metric(self) -> OverMetric:
         return OVER_METRICS[(OVER_METRICS.index(self.metric) + 1) % len(OVER_METRICS)]
 
-    @property
-    def picture(self) -> HyperPicture | None:
-        return self._picture
-
-    @property
-    def request(self) -> HyperRequest | None:
-        return self._request
-
-    @property
-    def cell_classes(self) -> CellClasses | None:
-        if self._picture is None:
-            return None
-        if self._cells is None:
-            self._cells = over_classes(self._picture.hmap, self.metric)
-        return self._cells
+    def _classify(self, picture: HyperPicture) -> CellClasses:
+        return over_classes(picture.hmap, self.metric)
 
     def cell_value(self, i: int, j: int) -> tuple[float, float | None]:
         """(η, β) of cell (i, j) of the request drawn."""
@@ -207,7 +192,6 @@ class HyperMapPlot(WorkerPlot[HyperPicture], can_focus=True):
         request = request_for(setup, canvas.cols, canvas.rows)
         if request != self._request or (retry and self._picture is None and not self.computing):
             self._request, self._grid_canvas = request, canvas
-            self._cells = None
             job = self._begin()
             self._place_cursor(request)
             self._worker = self._compute(job, request)
@@ -229,9 +213,6 @@ class HyperMapPlot(WorkerPlot[HyperPicture], can_focus=True):
     def _compute(self, job: int, request: HyperRequest) -> HyperPicture:
         worker = get_current_worker()
         return compute_hyper(request, self._reporter(job), lambda: worker.is_cancelled)
-
-    def _picture_changed(self) -> None:
-        self._cells = None
 
     # -- drawing -----------------------------------------------------------------------------
     def _wanted_frame_key(self, width: int, height: int) -> Hashable:
@@ -281,7 +262,8 @@ class HyperMapPlot(WorkerPlot[HyperPicture], can_focus=True):
             layers.append(self._centre_message(canvas))
         layers.append(self._markers(canvas, drawn=classes is not None))
         layers.append(self._title_layer(frame))
-        layers.append(self._panel_layer(frame, classes))
+        # The bottom row is the caption's.
+        layers.append(self._panel_layer(frame, classes, frame.height - 1))
         layers.append(self._caption_layer(frame))
         return layers
 
@@ -377,31 +359,10 @@ class HyperMapPlot(WorkerPlot[HyperPicture], can_focus=True):
                 return text
         return clip(text, width)
 
-    def _title_layer(self, frame: Frame) -> Layer:
-        layer: Layer = {}
-        if frame.canvas.top < 2:
-            return layer
-        plot_w = frame.width - panel_width(frame.width)
-        text = self.map_title(plot_w - 1)
-        pad = (plot_w - len(text)) // 2
-        put_text(layer, 0, 0, [(" " * pad, None), (text, Style(bold=True))])
-        put_text(layer, pad + len(text), 0, [(" " * (plot_w - pad - len(text)), None)])
-        return layer
-
     def _caption_layer(self, frame: Frame) -> Layer:
         layer: Layer = {}
         text = clip(self.caption(), frame.width - 1)
         put_text(layer, 0, frame.height - 1, [(text.ljust(frame.width), Style(bold=True))])
-        return layer
-
-    def _panel_layer(self, frame: Frame, classes: CellClasses | None) -> Layer:
-        layer: Layer = {}
-        panel = panel_width(frame.width)
-        if not panel:
-            return layer
-        x, width = frame.width - panel + 1, panel - 1
-        for y, parts in enumerate(self._panel_lines(classes, width, frame.height - 1)):
-            put_text(layer, x, y, fit(parts, width))
         return layer
 
     def _panel_lines(

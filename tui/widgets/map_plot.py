@@ -41,25 +41,15 @@ from ..map_view import (
 )
 from ..plotting.frame import Frame, build_frame
 from ..plotting.heatmap import heat_layer, swatch_style
-from ..plotting.layers import Layer, put, put_text
+from ..plotting.layers import Layer, put
 from ..plotting.mapping import Canvas
 from .plot_canvas import MINIMUM_GLYPH, MINIMUM_STYLE, START_GLYPH
-from .worker_plot import WorkerPlot, clip
+from .worker_plot import Part, WorkerPlot, clip, panel_width
 
 #: Content rows needed before the title, and the axis labels, get a row each (as contours).
 TITLE_MIN_HEIGHT, LABELS_MIN_HEIGHT = 12, 10
-#: Below this width the legend panel is left out rather than squeezing the map.
-PANEL_FROM_WIDTH = 50
 #: Markers over coloured cells: dark on every class colour.
 ON_CELLS = Style(color="#000000", bold=True)
-Part = tuple[str, Style | None]
-
-
-def panel_width(width: int) -> int:
-    """Columns for the legend beside the plot (0 on a narrow widget)."""
-    if width < PANEL_FROM_WIDTH:
-        return 0
-    return max(24, min(36, round(width * 0.34)))
 
 
 def short_label(cell: CellClass, cmap: ConvergenceMap | None, index: int) -> str:
@@ -70,7 +60,7 @@ def short_label(cell: CellClass, cmap: ConvergenceMap | None, index: int) -> str
     return cell.label
 
 
-class MapPlot(WorkerPlot[MapPicture], can_focus=True):
+class MapPlot(WorkerPlot[MapRequest, MapPicture], can_focus=True):
     """A heatmap of a convergence map with a legend; see the module docstring.
 
     ``show_setup`` hands it the model's setup; it computes when shown and the setup, the
@@ -102,10 +92,8 @@ class MapPlot(WorkerPlot[MapPicture], can_focus=True):
         self.compare = False
         self.steps = MAP_STEPS
         self._setup: MapSetup | None = None
-        self._request: MapRequest | None = None
         self._grid: GridLayout | None = None
         self._grid_canvas: Canvas | None = None
-        self._cells: CellClasses | None = None
         self._heat: tuple[Hashable, Layer] | None = None
         self._threads = 0
         self._lock = threading.Lock()
@@ -132,23 +120,8 @@ class MapPlot(WorkerPlot[MapPicture], can_focus=True):
         with self._lock:
             return self._threads
 
-    @property
-    def request(self) -> MapRequest | None:
-        return self._request
-
-    @property
-    def picture(self) -> MapPicture | None:
-        """The computed maps being drawn; None while computing, cancelled or failed."""
-        return self._picture
-
-    @property
-    def cell_classes(self) -> CellClasses | None:
-        """The drawn cells by the current metric (None without a picture)."""
-        if self._picture is None:
-            return None
-        if self._cells is None:
-            self._cells = self._picture.classes(self.metric)
-        return self._cells
+    def _classify(self, picture: MapPicture) -> CellClasses:
+        return picture.classes(self.metric)
 
     @property
     def grid(self) -> GridLayout | None:
@@ -210,7 +183,6 @@ class MapPlot(WorkerPlot[MapPicture], can_focus=True):
     def _start(self, request: MapRequest, layout: GridLayout, canvas: Canvas) -> None:
         ready = self._reusable(request)
         self._request, self._grid, self._grid_canvas = request, layout, canvas
-        self._cells = None
         self._worker = self._compute(self._begin(), request, ready)
 
     def _reusable(self, request: MapRequest) -> tuple[ConvergenceMap | None, ...]:
@@ -245,9 +217,6 @@ class MapPlot(WorkerPlot[MapPicture], can_focus=True):
         finally:
             with self._lock:
                 self._threads -= 1
-
-    def _picture_changed(self) -> None:
-        self._cells = None
 
     # -- drawing -----------------------------------------------------------------------------
     def _wanted_frame_key(self, width: int, height: int) -> Hashable:
@@ -290,7 +259,7 @@ class MapPlot(WorkerPlot[MapPicture], can_focus=True):
             layers.append(self._centre_message(canvas))
         layers.append(self._markers(canvas, drawn=classes is not None))
         layers.append(self._title_layer(frame))
-        layers.append(self._panel_layer(frame, classes))
+        layers.append(self._panel_layer(frame, classes, frame.height))
         return layers
 
     def _heat_layer(self, canvas: Canvas, classes: CellClasses, layout: GridLayout) -> Layer:
@@ -317,27 +286,6 @@ class MapPlot(WorkerPlot[MapPicture], can_focus=True):
         cx, cy, inside = canvas.marker_cells([setup.start])
         if inside[0]:
             put(layer, canvas, [(int(cx[0]), int(cy[0]))], START_GLYPH, over or Style(bold=True))
-        return layer
-
-    def _title_layer(self, frame: Frame) -> Layer:
-        layer: Layer = {}
-        if frame.canvas.top < 2:
-            return layer  # no title row at this height
-        plot_w = frame.width - panel_width(frame.width)
-        text = self.map_title(plot_w - 1)
-        pad = (plot_w - len(text)) // 2
-        put_text(layer, 0, 0, [(" " * pad, None), (text, Style(bold=True))])
-        put_text(layer, pad + len(text), 0, [(" " * (plot_w - pad - len(text)), None)])
-        return layer
-
-    def _panel_layer(self, frame: Frame, classes: CellClasses | None) -> Layer:
-        layer: Layer = {}
-        panel = panel_width(frame.width)
-        if not panel:
-            return layer
-        x, width = frame.width - panel + 1, panel - 1
-        for y, parts in enumerate(self._panel_lines(classes, width, frame.height)):
-            put_text(layer, x, y, fit(parts, width))
         return layer
 
     def _panel_lines(
@@ -404,15 +352,3 @@ def legend_entry(
     if rest:
         lines.append([("     " + clip(rest, width - 5), None)])
     return lines
-
-
-def fit(parts: list[Part], width: int) -> list[Part]:
-    """``parts`` cut to ``width`` cells."""
-    out: list[Part] = []
-    left = width
-    for text, style in parts:
-        if left <= 0:
-            break
-        out.append((text[:left], style))
-        left -= len(text[:left])
-    return out

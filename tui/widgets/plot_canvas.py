@@ -48,6 +48,8 @@ from ..plotting.legend import (
     Entry,
     best_corner,
     best_corner_of,
+    covers,
+    legend_box,
     legend_layer,
     legend_size,
     occupancy,
@@ -562,7 +564,11 @@ class ContourPlot(LayeredPlot, can_focus=True):
         # jumped corners at every step would be hard to read (and choosing costs ~0.1 ms).
         chosen_for = (key, size, avoid)
         kept = self._overlay_corner
-        if kept is None or kept[0] != chosen_for or _covers(_box(canvas, size, kept[1]), arrows):
+        if (
+            kept is None
+            or kept[0] != chosen_for
+            or covers(legend_box(canvas, size, kept[1]), arrows)
+        ):
             grid = self._paths_grid
             if self._vectors is not None:  # the arrows weigh more than the paths: 10 a point
                 t = np.linspace(0.0, 1.0, 10)[:, None]
@@ -571,24 +577,8 @@ class ContourPlot(LayeredPlot, can_focus=True):
             kept = (chosen_for, best_corner_of(grid, size, avoid))
             self._overlay_corner = kept
         corner = kept[1]
-        self.overlay_legend_box = _box(canvas, size, corner)
+        self.overlay_legend_box = legend_box(canvas, size, corner)
         return legend_layer(canvas, entries, corner, None)
-
-
-def _box(
-    canvas: Canvas, size: tuple[int, int], corner: tuple[bool, bool]
-) -> tuple[int, int, int, int]:
-    """(x, y, width, rows) of a legend of ``size`` in ``corner`` (top?, right?) of the canvas."""
-    top, right = corner
-    x = canvas.left + (canvas.cols - size[0] if right else 0)
-    y = canvas.top + (0 if top else canvas.rows - size[1])
-    return x, y, size[0], size[1]
-
-
-def _covers(box: tuple[int, int, int, int], layer: Layer) -> bool:
-    """Whether any cell of ``layer`` lies in ``box``."""
-    x, y, width, rows = box
-    return any(x <= cx < x + width for row in range(y, y + rows) for cx in layer.get(row, ()))
 
 
 def _extends(points: npt.NDArray[np.float64], old: npt.NDArray[np.float64]) -> bool:
