@@ -6,8 +6,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from textual import events
+from textual._compositor import Compositor
 from textual.app import App, ComposeResult
 from textual.strip import Strip
+from textual.widget import Widget
 
 from optiscope.core.format import fmt
 from optiscope.core.specs import make_setup
@@ -565,3 +568,47 @@ async def test_rows_arriving_in_chunks_grow_the_scroll_range_to_the_last_row() -
             table.set_cursor(limit - 1)
             await pilot.pause()
             assert _cursor_line(table)[1].split()[1] == str(limit - 1)
+
+
+async def test_the_mouse_wheel_scrolls_the_rows() -> None:
+    """The table has no Textual scrollbar (it draws its own): the wheel still scrolls it,
+    down and back up, and not past either end."""
+    async with HostApp(_run("gd", 299)).run_test(size=(160, 14)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        await pilot.pause()
+        assert table.scroll_y == 0
+        for _ in range(3):
+            table.post_message(events.MouseScrollDown(table, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        down = table.scroll_y
+        assert down > 0
+        assert _lines(table)[1].split()[0] == str(round(down))  # the rows moved with it
+        for _ in range(200):
+            table.post_message(events.MouseScrollUp(table, 5, 5, 0, -1, 0, False, False, False))
+        await pilot.pause()
+        assert table.scroll_y == 0
+
+
+async def test_paging_the_rows_never_repaints_a_widget_outside_the_layout() -> None:
+    """A repaint of a widget that has no place on the screen (a hidden scrollbar, zero
+    cells wide) makes Textual rebuild the whole layout: ~5 ms on a step that pages."""
+    painted: list[object] = []
+    real = Compositor.update_widgets
+
+    def spy(compositor: Compositor, widgets: set[Widget]) -> None:
+        if not compositor._full_map_invalidated:
+            painted.extend(w for w in widgets if w not in compositor.visible_widgets)
+        real(compositor, widgets)
+
+    async with HostApp(_run("gd", 299)).run_test(size=(160, 14)) as pilot:
+        table = pilot.app.query_one(StepTable)
+        await pilot.pause()
+        Compositor.update_widgets = spy  # type: ignore[method-assign]
+        try:
+            for k in range(0, 120, 3):
+                table.set_cursor(k)
+                await pilot.pause()
+        finally:
+            Compositor.update_widgets = real  # type: ignore[method-assign]
+        assert table.scroll_y > 0  # it paged
+        assert painted == []

@@ -14,8 +14,8 @@ from collections.abc import Hashable
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.strip import Strip
-from textual.widget import Widget
 
+from ..widgets.offscreen import NoRepaintWithoutCells
 from .frame import Frame
 from .layers import Layer, changed_rows, compose_row, message_strip, row_strip
 from .mapping import Canvas
@@ -23,7 +23,7 @@ from .mapping import Canvas
 TOO_SMALL = "plot too small"
 
 
-class LayeredPlot(Widget):
+class LayeredPlot(NoRepaintWithoutCells):
     """Base for plots drawn as a plotext frame plus cell layers; see the module docstring."""
 
     DEFAULT_CSS = """

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..explorer.snapshot import Shown
+from .offscreen import NoRepaintWithoutCells
 
 
 def explain_text(shown: Shown) -> Text:
@@ -36,7 +37,7 @@ def explain_text(shown: Shown) -> Text:
     return text
 
 
-class ExplainPane(Static):
+class ExplainPane(NoRepaintWithoutCells, Static):
     #: Binds no keys of its own: with it focused, a key is a command (see key_order).
     PASSIVE_KEYS = True
 
@@ -47,5 +48,22 @@ class ExplainPane(Static):
     }
     """
 
+    #: The text's height at a width, as last laid out: a step whose text takes as many
+    #: lines repaints the pane without a layout pass (which cost ~5 ms of every step).
+    _laid_out: tuple[int, int] | None = None
+
     def show(self, shown: Shown) -> None:
-        self.update(explain_text(shown))
+        self.update(explain_text(shown), layout=False)
+        if not self.size.area:  # closed or squeezed out: laid out when it gets room
+            self._laid_out = None
+        elif self._measure() != self._laid_out:
+            self._laid_out = self._measure()
+            self.refresh(layout=True)
+
+    def on_resize(self) -> None:
+        # Textual has just laid the pane out around its present text.
+        self._laid_out = self._measure() if self.size.area else None
+
+    def _measure(self) -> tuple[int, int]:
+        width = self.scrollable_content_region.width
+        return width, self.get_content_height(self.container_size, self.app.size, width)

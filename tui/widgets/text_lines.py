@@ -15,10 +15,11 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.selection import Selection
 from textual.strip import Strip
-from textual.widget import Widget
+
+from .offscreen import NoRepaintWithoutCells
 
 
-class TextLines(Widget):
+class TextLines(NoRepaintWithoutCells):
     """Shows a Text, one line per newline, cropped to the width (never wrapped)."""
 
     def __init__(self, *, id: str | None = None) -> None:
