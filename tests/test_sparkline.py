@@ -13,7 +13,15 @@ from optiscope.core.format import fmt
 from optiscope.core.lessons.catalog import get_lesson
 from optiscope.tui.app import OptiscopeApp
 from optiscope.tui.model import ExplorerModel
-from optiscope.tui.plotting.sparkline import BLOCKS, GAP, buckets, log_scale, spark, spark_columns
+from optiscope.tui.plotting.sparkline import (
+    BLOCKS,
+    GAP,
+    RunningSparks,
+    buckets,
+    log_scale,
+    spark,
+    spark_columns,
+)
 from optiscope.tui.widgets.eff_lr_strip import EffLrStrip, Shown, strip_text
 
 
@@ -152,3 +160,24 @@ def test_all_columns_at_once_draw_what_each_column_draws_alone(n: int, width: in
         assert columns == [
             spark(buckets(sample[:, j], width), scale) for j in range(sample.shape[1])
         ]
+
+
+def test_running_sparks_draw_what_spark_columns_draws_as_rows_arrive_and_n_moves() -> None:
+    """The strip's running sums give the same blocks and scale as the whole pass, for the
+    first n rows, n moving forward, back, and past rows not read before; a new source
+    starts over."""
+    rng = np.random.default_rng(7)
+    rates = 10.0 ** rng.uniform(-6, 2, size=(3000, 2))
+    rates[rng.random(3000) < 0.1, 0] = 0.0
+    rates[rng.random(3000) < 0.05, 1] = np.nan
+    rates[:5] = np.nan  # no positive rate at first: no scale
+    sparks = RunningSparks()
+    source = object()
+    known = 50  # rows computed so far: a worker extends the series while n moves
+    for n in [0, 1, 3, 6, 7, 40, 41, 39, 1000, 2999, 3000, 500, 1, 1001, 1002, 1003]:
+        known = max(known, n + 7) if n < 2000 else 3000
+        for width in (8, 40, 57):
+            drawn = sparks.columns(rates[:known], n, width, source)
+            assert drawn == spark_columns(rates[:n], width)
+    other = np.full((100, 2), 0.25)  # GD's constant rate, from another run
+    assert sparks.columns(other, 60, 40, object()) == spark_columns(other[:60], 40)

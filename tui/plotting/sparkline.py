@@ -110,11 +110,107 @@ def spark_columns(values: npt.ArrayLike, width: int) -> tuple[list[str], LogScal
                 counts = np.add.reduceat(counted[:, j], edges)
                 columns.append(np.where(counts > 0, 10.0 ** (sums / counts), np.nan))
             cells = np.stack(columns, axis=1)
+    return _drawn(cells, scale, k), scale
+
+
+def _drawn(cells: Array, scale: LogScale | None, k: int) -> list[str]:
+    """Each of the k columns of ``cells`` (one row per cell) as blocks on ``scale``."""
     if scale is None:
-        return [GAP * cells.shape[0]] * k, scale
+        return [GAP * cells.shape[0]] * k
     ok: list[list[bool]] = (np.isfinite(cells) & (cells > 0)).T.tolist()
     rows: list[list[float]] = _levels(cells, scale).T.tolist()
     return [
         "".join(BLOCKS[int(level)] if good else GAP for level, good in zip(r, o, strict=True))
         for r, o in zip(rows, ok, strict=True)
-    ], scale
+    ]
+
+
+class RunningSparks:
+    """``spark_columns`` of the first n rows of a series that only grows, for any n and
+    width, in time that does not grow with n: running sums of the logs give each cell's
+    mean from two lookups, running minima and maxima the scale. The ηeff strip draws the
+    rates up to the cursor on every step; at step 50,000 the whole pass took ~0.7 ms.
+
+    ``source`` names the series (a trajectory): another source starts over. Rows already
+    read must not change (a trajectory only appends)."""
+
+    def __init__(self) -> None:
+        self._source: object = None
+        self._start(0)
+
+    def _start(self, k: int) -> None:
+        self._rows = 0
+        self._logs = np.empty((0, k))
+        self._log_sums = np.zeros((1, k))  # row i: the sums over rows [0, i)
+        self._counts = np.zeros((1, k))
+        self._low = np.empty(0)  # row i: the smallest positive value in rows [0, i]
+        self._high = np.empty(0)
+
+    def columns(
+        self, values: npt.ArrayLike, n: int, width: int, source: object
+    ) -> tuple[list[str], LogScale | None]:
+        """What ``spark_columns(values[:n], width)`` returns. ``values`` are all the rows
+        of the series known so far (a 2-D array, one column per series): they are read
+        once, so moving n costs no reading."""
+        v = np.asarray(values, dtype=np.float64)
+        if v.ndim != 2 or not 0 <= n <= len(v):
+            return spark_columns(v[:n], width)
+        if source is not self._source or v.shape[1] != self._logs.shape[1]:
+            self._source = source
+            self._start(v.shape[1])
+        k = v.shape[1]
+        if n > self._rows:
+            self._take(v[self._rows :])
+        scale = None
+        if n and np.isfinite(self._low[n - 1]):
+            scale = LogScale(float(self._low[n - 1]), float(self._high[n - 1]))
+        if n == 0 or width <= 0:
+            return [""] * k, scale
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if n <= width:
+                cells = np.asarray(10.0 ** self._logs[:n], dtype=np.float64)
+            else:
+                edges = (np.arange(width + 1) * n) // width
+                sums = self._log_sums[edges[1:]] - self._log_sums[edges[:-1]]
+                counts = self._counts[edges[1:]] - self._counts[edges[:-1]]
+                cells = np.where(counts > 0, 10.0 ** (sums / counts), np.nan)
+        return _drawn(cells, scale, k), scale
+
+    def _take(self, new: Array) -> None:
+        """Append rows to the running arrays (kept in buffers that double, so a series
+        read one row more on every step costs O(1) per row)."""
+        valid = np.isfinite(new) & (new > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.where(valid, np.log10(new), np.nan)
+        rows = self._rows
+        sums = self._log_sums[rows] + np.cumsum(np.where(valid, logs, 0.0), axis=0)
+        counts = self._counts[rows] + np.cumsum(valid, axis=0)
+        row_low = np.where(valid, new, np.inf).min(axis=1)
+        row_high = np.where(valid, new, -np.inf).max(axis=1)
+        low = np.minimum.accumulate(
+            np.concatenate([self._low[rows - 1 : rows] if rows else [np.inf], row_low])
+        )[1:]
+        high = np.maximum.accumulate(
+            np.concatenate([self._high[rows - 1 : rows] if rows else [-np.inf], row_high])
+        )[1:]
+        end = rows + len(new)
+        self._logs = _grown(self._logs, end)
+        self._log_sums = _grown(self._log_sums, end + 1)
+        self._counts = _grown(self._counts, end + 1)
+        self._low = _grown(self._low, end)
+        self._high = _grown(self._high, end)
+        self._logs[rows:end] = logs
+        self._log_sums[rows + 1 : end + 1] = sums
+        self._counts[rows + 1 : end + 1] = counts
+        self._low[rows:end] = low
+        self._high[rows:end] = high
+        self._rows = end
+
+
+def _grown(buffer: Array, rows: int) -> Array:
+    """``buffer`` with room for ``rows`` rows (twice as many when it must grow)."""
+    if len(buffer) >= rows:
+        return buffer
+    bigger = np.empty((max(rows, 2 * len(buffer)), *buffer.shape[1:]))
+    bigger[: len(buffer)] = buffer
+    return bigger

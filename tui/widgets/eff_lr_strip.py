@@ -10,7 +10,8 @@ outrunning the current gradient, not a larger rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from rich.cells import cell_len
@@ -20,7 +21,7 @@ from textual.strip import Strip
 from optiscope.core.format import fmt
 
 from ..explorer.snapshot import Shown as Snapshot
-from ..plotting.sparkline import spark_columns
+from ..plotting.sparkline import LogScale, RunningSparks, spark_columns
 from .text_lines import TextLines
 
 #: Room for the label ("● ηeff w "), the value at the cursor (a blank before the widest,
@@ -40,6 +41,10 @@ class Shown:
     color: str
     #: What ηeff equals under the focused rule, e.g. "= η·|v|/|g|: > η when v outruns g".
     means: str = ""
+    #: ``spark_columns``, or the strip's running version of it for this run.
+    sparks: Callable[[np.ndarray, int], tuple[list[str], LogScale | None]] = field(
+        default=spark_columns, compare=False
+    )
 
 
 def strip_text(shown: Shown, width: int) -> Text:
@@ -50,7 +55,7 @@ def strip_text(shown: Shown, width: int) -> Text:
     note = width - label_width - VALUE_WIDTH >= 8 + NOTE_WIDTH
     value = width - label_width >= 8 + VALUE_WIDTH
     room = max(1, width - label_width - (VALUE_WIDTH if value else 0) - (NOTE_WIDTH if note else 0))
-    columns, scale = spark_columns(rates, room)
+    columns, scale = shown.sparks(rates, room)
     last = len(rates) - 1
     if scale is None:
         range_note = "no rate yet (0/0)"
@@ -88,6 +93,7 @@ class EffLrStrip(TextLines):
     _shown: Shown | None = None
     #: The width the text was made for (the sparkline is sized to it).
     _made_for = -1
+    _sparks: RunningSparks | None = None
 
     DEFAULT_CSS = """
     EffLrStrip { height: 2; padding: 0 1; display: none; }
@@ -96,10 +102,19 @@ class EffLrStrip(TextLines):
     def show(self, shown: Snapshot) -> None:
         """Read the focused run up to the shown step (what has been stepped through so far)."""
         run = shown.focused_run
-        rates = run.trajectory.column("effective_lr")[: run.index + 1]
+        computed = run.trajectory.column("effective_lr")
+        rates = computed[: run.index + 1]
         means = run.optimizer.eff_lr_means
         text = means(run.hyperparameters) if means is not None else ""
-        self._shown = Shown(shown.coords, rates, run.marker, run.color, text)
+        if self._sparks is None:
+            self._sparks = RunningSparks()
+        trajectory, running = run.trajectory, self._sparks
+
+        def sparks(values: np.ndarray, width: int) -> tuple[list[str], LogScale | None]:
+            """``spark_columns`` of the rates up to the cursor, a prefix of the run's."""
+            return running.columns(computed, len(values), width, trajectory)
+
+        self._shown = Shown(shown.coords, rates, run.marker, run.color, text, sparks)
         width = self.content_region.width
         if width > 0:
             self._made_for = width
