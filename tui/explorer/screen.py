@@ -123,6 +123,8 @@ class ExplorerScreen(SteppingScreen):
         self._reported_divergence: set[int] = set()
         self._terminal = (0, 0)
         self._ready = False
+        #: A new setup waits for the frame that shows "computing…" (see setup_changed).
+        self._new_setup_pending = False
         self._vectors_key: tuple[int, int, int] | None = None
         self._vectors_cached: VectorOverlay | None = None
         #: A nudge's line for the status, and when it stops showing (monotonic seconds).
@@ -369,8 +371,17 @@ class ExplorerScreen(SteppingScreen):
         go of a lesson (its text is about the setup it opened)."""
         self.computer.cancel()
         self._detach_lesson()
+        # The feedback first: the next frame repaints the status line alone, "computing…";
+        # the new paths, table and controls come in the frame after it (at step 50,000 they
+        # are a layout and a repaint of most of the screen, ~30 ms), then the work.
+        self._status.show(self.snapshot())
+        if not self._new_setup_pending:
+            self._new_setup_pending = True
+            self.call_after_refresh(self._show_new_setup)
+
+    def _show_new_setup(self) -> None:
+        self._new_setup_pending = False
         self.show_all()
-        # The feedback first (the start marker, the new value, "computing…"), then the work.
         self.call_after_refresh(self._after_first_frame)
 
     def on_edit(self, edit: Edit) -> None:

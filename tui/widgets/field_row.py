@@ -113,7 +113,11 @@ class FieldRow(Widget):
                 self._show_error(None)
             return
         self._sent = text
-        self.post_message(Edit(self.field, text, lambda error: self.show_result(text, error)))
+        # Straight to the screen, not bubbling up through the panes: Enter also moves the
+        # focus, which repaints the whole screen, and the edit must reach the screen before
+        # that frame is drawn so the frame shows it applied ("computing…" at step 50,000).
+        edit = Edit(self.field, text, lambda error: self.show_result(text, error))
+        self.screen.post_message(edit)
 
     def show_result(self, text: str, error: str | None) -> None:
         """The screen's answer to an Edit: accepted (the new value in force) or why not."""
