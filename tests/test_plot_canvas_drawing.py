@@ -314,3 +314,17 @@ def test_a_row_looks_the_same_with_blanks_joined_to_their_neighbours() -> None:
                     assert getattr(shown, name) == getattr(want, name), (name, cells)
         changes = sum(1 for a, b in itertools.pairwise(cells) if a[1] != b[1])
         assert len(list(strip)) <= changes + 1
+
+
+def test_one_segments_dots_and_bits_in_plain_python_are_numpys() -> None:
+    """``segment_dots`` and ``dot_bit`` (an arrow's shaft, drawn on every step without
+    NumPy) give what the vectorised ``_few_segment_dots`` and ``DOT_BITS`` give."""
+    rng = np.random.default_rng(3)
+    for a, b in rng.integers(-30, 90, size=(500, 2, 2)).tolist():
+        xs, ys, _ = mapping._few_segment_dots(
+            np.array([a[0], b[0]], dtype=np.int64), np.array([a[1], b[1]], dtype=np.int64), 0, 0
+        )
+        assert mapping.segment_dots((a[0], a[1]), (b[0], b[1])) == (xs.tolist(), ys.tolist())
+    for x in range(-3, 5):
+        for y in range(-5, 9):
+            assert mapping.dot_bit(x, y) == int(mapping.DOT_BITS[y % 4, x % 2])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rich.style import Style
 
 from .layers import Layer
-from .mapping import BRAILLE, DOT_BITS, Canvas, segment_dots, to_bins
+from .mapping import BRAILLE, Canvas, dot_bit, segment_dots, to_bin
 
 #: Heads by direction on screen, counter-clockwise from east; clipped ones are doubled.
 HEADS = "→↗↑↖←↙↓↘"
@@ -78,11 +78,9 @@ def head_index(dx: float, dy: float) -> int:
 
 
 def _subdots(point: tuple[float, float], canvas: Canvas) -> tuple[int, int] | None:
-    xs, okx = to_bins([point[0]], *canvas.xlim, 2 * canvas.cols)
-    ys, oky = to_bins([point[1]], *canvas.ylim, 4 * canvas.rows)
-    if not (okx[0] and oky[0]):
-        return None
-    return int(xs[0]), int(ys[0])
+    x = to_bin(point[0], *canvas.xlim, 2 * canvas.cols)
+    y = to_bin(point[1], *canvas.ylim, 4 * canvas.rows)
+    return None if x is None or y is None else (x, y)
 
 
 def arrow_cells(arrow: Arrow, canvas: Canvas) -> ArrowCells | None:
@@ -107,7 +105,7 @@ def arrow_cells(arrow: Arrow, canvas: Canvas) -> ArrowCells | None:
     for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
         if keep[k % len(keep)] and 0 <= x < xbins and 0 <= y < ybins:
             cell = (x // 2, y // 4)
-            shaft[cell] = shaft.get(cell, 0) | int(DOT_BITS[y % 4, x % 2])
+            shaft[cell] = shaft.get(cell, 0) | dot_bit(x, y)
     # Direction on screen: braille dots are about square (2 across, 4 up a 1x2 cell).
     scale_x = (xbins - 1) / (canvas.xlim[1] - canvas.xlim[0])
     scale_y = (ybins - 1) / (canvas.ylim[1] - canvas.ylim[0])

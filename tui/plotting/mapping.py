@@ -37,6 +37,7 @@ _FAR = 1e15
 _DOT_BITS = np.array([[0x40, 0x80], [0x04, 0x20], [0x02, 0x10], [0x01, 0x08]], dtype=np.int64)
 #: The same, for drawing code outside this module (arrows).
 DOT_BITS = _DOT_BITS
+_DOT_BIT_ROWS = ((0x40, 0x80), (0x04, 0x20), (0x02, 0x10), (0x01, 0x08))  # = _DOT_BITS
 #: Glyph for each 8-bit dot mask (mask 0 is a blank, as plotext draws it).
 BRAILLE = tuple(" " if m == 0 else chr(0x2800 + m) for m in range(256))
 
@@ -282,11 +283,19 @@ def _few_segment_dots(
 
 def segment_dots(a: tuple[int, int], b: tuple[int, int]) -> tuple[list[int], list[int]]:
     """The sub-dots plotext draws from dot ``a`` to dot ``b``, in order along the segment,
-    without b itself (``get_line`` minus its last point)."""
-    xs, ys, _ = _few_segment_dots(
-        np.array([a[0], b[0]], dtype=np.int64), np.array([a[1], b[1]], dtype=np.int64), 0, 0
-    )
-    return xs.tolist(), ys.tolist()
+    without b itself (``get_line`` minus its last point): ``_few_segment_dots`` of one
+    segment, in plain Python (an arrow drawn on every step costs no NumPy call)."""
+    (x0, y0), (x1, y1) = a, b
+    steps = max(abs(x1 - x0), abs(y1 - y0))
+    if steps == 0:
+        return [], []
+    sx, sy = (x1 - x0) / steps, (y1 - y0) / steps
+    return [int(x0 + k * sx) for k in range(steps)], [int(y0 + k * sy) for k in range(steps)]
+
+
+def dot_bit(x: int, y: int) -> int:
+    """The braille bit of sub-dot (x, y): ``DOT_BITS[y % 4, x % 2]`` without NumPy."""
+    return _DOT_BIT_ROWS[y % 4][x % 2]
 
 
 def _segment_dots(
