@@ -286,11 +286,15 @@ async def test_the_strip_is_off_by_default_and_reads_nothing_while_off(tmp_path:
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "n", "n")
-        strip = app.query_one(SharpnessStrip)
-        assert not app.explorer.sharpness and strip.shown is None and not strip.display
+        # Off, it is not even mounted: nothing reads the sharpness for it.
+        assert not app.explorer.sharpness and not app.query(SharpnessStrip)
         await pilot.press("C")
         await pilot.pause()
+        strip = app.query_one(SharpnessStrip)
         assert strip.display and strip.shown is not None
+        await pilot.press("C")
+        await pilot.pause()
+        assert not strip.display
 
 
 async def test_the_strip_shows_the_numbers_of_the_record_at_the_cursor(tmp_path: Path) -> None:

@@ -427,10 +427,12 @@ async def test_zooming_while_the_map_is_shown_maps_the_new_window() -> None:
 async def test_v_and_m_show_one_view_at_a_time() -> None:
     app = app_for(f"gd(lr={LR})")
     async with app.run_test(size=(120, 40)) as pilot:
-        mp, loss = await app.explorer.ensure_map_plot(), app.query_one("#loss")
+        mp = await app.explorer.ensure_map_plot()
 
         def shown() -> tuple[bool, bool, bool]:
-            return app.explorer.plot.display, loss.display, mp.display
+            # The loss view is mounted when first shown.
+            loss = app.query("#loss")
+            return app.explorer.plot.display, bool(loss) and loss.first().display, mp.display
 
         await pilot.press("m")
         assert shown() == (False, False, True)

@@ -131,6 +131,7 @@ async def test_loading_a_file_restores_setup_cursor_and_view(tmp_path: Path) -> 
             np.testing.assert_array_equal(mine[:41], theirs[:41])
         assert app.explorer.plot.zoomed_view == ((-1.5, 1.5), (-0.5, 2.5))
         assert app.explorer.plot.equal_aspect is True
+        assert app.explorer.plot_view == "contours"
         assert app.query_one(LossPlot).display is False
 
 
@@ -246,7 +247,8 @@ async def test_a_corrupt_preferences_file_gives_defaults_and_one_message(
         assert app.theme == "textual-dark"
         messages = [n.message for n in app._notifications]
         assert any("preferences ignored" in m and "not valid TOML" in m for m in messages)
-        assert app.query_one(LossPlot).display is False
+        assert app.explorer.plot_view == "contours"
+        assert not app.query(LossPlot)  # the loss view is mounted when first shown
 
 
 async def test_picking_a_theme_and_saving_the_view_writes_the_preferences(

@@ -41,6 +41,9 @@ DEFERRED = [
     "optiscope.tui.widgets.controls",  # mounted just after the first frame
     "optiscope.tui.widgets.field_row",
     "optiscope.tui.screens.jump",  # g
+    "optiscope.tui.widgets.explain_pane",  # x: the panes shown on demand mount when shown
+    "optiscope.tui.widgets.sharpness_strip",  # C
+    "optiscope.tui.widgets.loss_plot",  # v
 ]
 
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widget import MountError
+from textual.widget import MountError, Widget
 from textual.widgets import Static
 
 from optiscope.core.errors import OptiscopeError
@@ -30,12 +30,9 @@ from ..bindings import COMMANDS, IN_MODES, Command, bindings
 from ..model import ExplorerModel
 from ..stepping import SteppingScreen
 from ..widgets.eff_lr_strip import EffLrStrip
-from ..widgets.explain_pane import ExplainPane
 from ..widgets.footer import Footer
 from ..widgets.lesson_pane import LessonPane
-from ..widgets.loss_plot import LossPlot
 from ..widgets.plot_canvas import ContourPlot, PlotSeries
-from ..widgets.sharpness_strip import SharpnessStrip
 from ..widgets.status_line import StatusLine
 from ..widgets.step_table import StepTable
 from .edits import apply_edit
@@ -49,8 +46,11 @@ if TYPE_CHECKING:
 
     from ..plotting.step_arrows import VectorOverlay
     from ..widgets.controls import ControlsPane
+    from ..widgets.explain_pane import ExplainPane
     from ..widgets.hyper_map import HyperMapPlot
+    from ..widgets.loss_plot import LossPlot
     from ..widgets.map_plot import MapPlot
+    from ..widgets.sharpness_strip import SharpnessStrip
 
 NARROW_BELOW = 100
 MIN_SIZE = (60, 18)
@@ -144,16 +144,15 @@ class ExplorerScreen(SteppingScreen):
         self._layout_for(self.app.size.width, self.app.size.height)
         with Horizontal(id="main"):
             yield LessonPane(id="lesson")
+            # The panes shown on demand (loss view, sharpness, explain) are mounted when
+            # first shown: at start-up they were mounting and CSS for nothing.
             # The controls pane is mounted just after the first frame: its ~60 widgets were
             # a third of start-up. This placeholder holds its width meanwhile.
             yield Static(id="controls-slot")
             with Vertical(id="right"):
                 with Vertical(id="plots"):
                     yield self._plot
-                    yield LossPlot(id="loss")
                 yield self._eff_lr
-                yield SharpnessStrip(id="sharpness")
-                yield ExplainPane(id="explain")
                 yield self._table
                 # Inside the right column: a step repaints only that column.
                 yield self._status
@@ -207,6 +206,43 @@ class ExplorerScreen(SteppingScreen):
         found = self.query("#map")
         return cast("MapPlot", found.first()) if found else None
 
+    # -- the panes shown on demand, mounted when first shown ----------------------------------
+    def _loss_plot(self) -> LossPlot:
+        from ..widgets.loss_plot import LossPlot
+
+        found = self.query("#loss")
+        if found:
+            return cast("LossPlot", found.first())
+        pane = LossPlot(id="loss")
+        self.query_one("#plots").mount(pane, after=self._plot)
+        return pane
+
+    def _sharpness_strip(self) -> SharpnessStrip:
+        from ..widgets.sharpness_strip import SharpnessStrip
+
+        found = self.query("#sharpness")
+        if found:
+            return cast("SharpnessStrip", found.first())
+        pane = SharpnessStrip(id="sharpness")
+        self.query_one("#right").mount(pane, after=self._eff_lr)
+        return pane
+
+    def _explain_pane(self) -> ExplainPane:
+        from ..widgets.explain_pane import ExplainPane
+
+        found = self.query("#explain")
+        if found:
+            return cast("ExplainPane", found.first())
+        pane = ExplainPane(id="explain")
+        self._size_explain(pane)
+        self.query_one("#right").mount(pane, before=self._table)
+        return pane
+
+    def _size_explain(self, pane: Widget) -> None:
+        # Stacked: all rows but the footer, the status and a five-row table.
+        width, height = self._terminal
+        pane.styles.max_height = max(4, height - 7) if width < NARROW_BELOW else "70%"
+
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width, event.size.height)
 
@@ -218,9 +254,8 @@ class ExplorerScreen(SteppingScreen):
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         self.set_class(small, "-too-small")
         self._set_spark_class()
-        for explain in self.query(ExplainPane):  # none while composing
-            # Stacked: all rows but the footer, the status and a five-row table.
-            explain.styles.max_height = max(4, height - 7) if narrow else "70%"
+        for explain in self.query("#explain"):  # none until first shown
+            self._size_explain(explain)
         if small:
             for message in self.query("#too-small").results(Static):
                 message.update(
@@ -330,7 +365,7 @@ class ExplorerScreen(SteppingScreen):
         if self.plot_view == "loss":
             f_min = min((m.value for m in shown.surface.minima), default=0.0)
             end = shown.horizon + 1
-            self.query_one(LossPlot).set_losses(
+            self._loss_plot().set_losses(
                 [
                     (r.label, r.color, r.marker, r.trajectory.column("loss")[:end])
                     for r in shown.runs
@@ -346,9 +381,9 @@ class ExplorerScreen(SteppingScreen):
         if self.has_class("-spark"):
             self._eff_lr.show(shown)
         if self.sharpness:
-            self.query_one(SharpnessStrip).show(shown)
+            self._sharpness_strip().show(shown)
         if self.explaining:
-            self.query_one(ExplainPane).show(shown)
+            self._explain_pane().show(shown)
         self._status.show(shown)
         self._report_divergence(shown)
 
