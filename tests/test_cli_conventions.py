@@ -179,6 +179,13 @@ def _umask() -> int:
     return mask
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """In the child: Ctrl+C's default action, as a command typed at a terminal has it. A
+    suite started in the background (``bash .ci/run &``) hands its children SIGINT ignored,
+    and Python then never raises KeyboardInterrupt: the command would run to its end."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -209,6 +216,7 @@ def test_ctrl_c_stops_a_long_run_with_exit_130_one_line_and_no_file(
         stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
     time.sleep(3.0)  # imports done, deep in the work
     assert proc.poll() is None, proc.communicate()
@@ -268,6 +276,7 @@ def test_a_long_run_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     argv = [*OPTISCOPE, "run", "--steps", "50000", *["--optimizer", "adam"] * 8]
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command, with the pty as its terminal
+        _ctrl_c_as_at_a_terminal()
         os.execvp(argv[0], [*argv, "--format", "csv", "--out", str(tmp_path / "o.csv")])
     seen, started = b"", time.monotonic()
     while time.monotonic() - started < 60 and b"Ctrl+C stops" not in seen:
