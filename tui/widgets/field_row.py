@@ -75,17 +75,24 @@ class FieldRow(Widget):
 
     def set_label(self, label: str) -> None:
         self._label = label
-        if self.is_mounted:
-            self.query_one(Label).update(label)
+        for shown in self.query(Label):  # none until composed
+            shown.update(label)
 
     def set_value(self, text: str) -> None:
         """Show a value that changed elsewhere (nothing is sent, no error)."""
         self.last_good = text
         self._value = text
-        if self.is_mounted and self.input.value != text and not self.input.has_focus:
+        if not self._whole():
+            return  # composed with it, or being removed
+        if self.input.value != text and not self.input.has_focus:
             with self.input.prevent(Input.Changed):
                 self.input.value = text
             self._show_error(None)
+
+    def _whole(self) -> bool:
+        """Mounted with both its box and its error line: a row that the form is mounting or
+        removing (a rebuild runs between two frames) may have one without the other."""
+        return self.is_mounted and bool(self.query(Input)) and bool(self.query(".field-error"))
 
     # -- typing: checked as it goes, never applied ------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -125,11 +132,11 @@ class FieldRow(Widget):
             self._sent = None
         if error is None:
             self.last_good = text
-        if self.is_mounted and self.input.value == text:
+        if self._whole() and self.input.value == text:
             self._show_error(error)
 
     def _show_error(self, message: str | None) -> None:
-        if not self.is_mounted:
+        if not self._whole():
             return
         self.set_class(message is not None, "-has-error")
         self.input.set_class(message is not None, "-invalid")
