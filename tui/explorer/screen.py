@@ -9,9 +9,9 @@ watchers set the screen's CSS classes, so a saved view is read from them and not
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar, cast
 
 from textual import events
 from textual.app import ComposeResult, SystemCommand
@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from ..widgets.loss_plot import LossPlot
     from ..widgets.map_plot import MapPlot
     from ..widgets.sharpness_strip import SharpnessStrip
+
+#: A pane the explorer mounts when it is first shown.
+PaneT = TypeVar("PaneT", bound=Widget)
 
 NARROW_BELOW = 100
 MIN_SIZE = (60, 18)
@@ -210,32 +213,39 @@ class ExplorerScreen(SteppingScreen):
     def _loss_plot(self) -> LossPlot:
         from ..widgets.loss_plot import LossPlot
 
-        found = self.query("#loss")
-        if found:
-            return cast("LossPlot", found.first())
-        pane = LossPlot(id="loss")
-        self.query_one("#plots").mount(pane, after=self._plot)
-        return pane
+        return self._on_demand(LossPlot, "loss", "#plots", after=self._plot)
 
     def _sharpness_strip(self) -> SharpnessStrip:
         from ..widgets.sharpness_strip import SharpnessStrip
 
-        found = self.query("#sharpness")
-        if found:
-            return cast("SharpnessStrip", found.first())
-        pane = SharpnessStrip(id="sharpness")
-        self.query_one("#right").mount(pane, after=self._eff_lr)
-        return pane
+        return self._on_demand(SharpnessStrip, "sharpness", "#right", after=self._eff_lr)
 
     def _explain_pane(self) -> ExplainPane:
         from ..widgets.explain_pane import ExplainPane
 
-        found = self.query("#explain")
+        return self._on_demand(
+            ExplainPane, "explain", "#right", before=self._table, prepare=self._size_explain
+        )
+
+    def _on_demand(
+        self,
+        kind: type[PaneT],
+        pane_id: str,
+        parent: str,
+        *,
+        before: Widget | None = None,
+        after: Widget | None = None,
+        prepare: Callable[[Widget], None] | None = None,
+    ) -> PaneT:
+        """The pane ``pane_id``, mounted in ``parent`` (before or after a sibling, so the
+        order of the column stays the same) the first time it is asked for."""
+        found = self.query(f"#{pane_id}")
         if found:
-            return cast("ExplainPane", found.first())
-        pane = ExplainPane(id="explain")
-        self._size_explain(pane)
-        self.query_one("#right").mount(pane, before=self._table)
+            return found.first(kind)
+        pane = kind(id=pane_id)
+        if prepare is not None:
+            prepare(pane)
+        self.query_one(parent).mount(pane, before=before, after=after)
         return pane
 
     def _size_explain(self, pane: Widget) -> None:
