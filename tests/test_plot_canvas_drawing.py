@@ -318,13 +318,16 @@ def test_a_row_looks_the_same_with_blanks_joined_to_their_neighbours() -> None:
 
 def test_one_segments_dots_and_bits_in_plain_python_are_numpys() -> None:
     """``segment_dots`` and ``dot_bit`` (an arrow's shaft, drawn on every step without
-    NumPy) give what the vectorised ``_few_segment_dots`` and ``DOT_BITS`` give."""
+    NumPy; the few-segment rasteriser is built on it) give what the vectorised
+    ``_segment_dots`` and ``DOT_BITS`` give."""
     rng = np.random.default_rng(3)
-    for a, b in rng.integers(-30, 90, size=(500, 2, 2)).tolist():
-        xs, ys, _ = mapping._few_segment_dots(
-            np.array([a[0], b[0]], dtype=np.int64), np.array([a[1], b[1]], dtype=np.int64), 0, 0
+    for a, b in rng.integers(0, 120, size=(500, 2, 2)).tolist():
+        xs, ys, _ = mapping._segment_dots(
+            np.array([a[0], b[0]], dtype=np.int64), np.array([a[1], b[1]], dtype=np.int64), 120, 120
         )
-        assert mapping.segment_dots((a[0], a[1]), (b[0], b[1])) == (xs.tolist(), ys.tolist())
+        inside = (xs >= 0) & (xs < 120) & (ys >= 0) & (ys < 120)  # all of it: both ends are
+        want = (xs[inside].tolist(), ys[inside].tolist())
+        assert mapping.segment_dots((a[0], a[1]), (b[0], b[1])) == want
     for x in range(-3, 5):
         for y in range(-5, 9):
             assert mapping.dot_bit(x, y) == int(mapping.DOT_BITS[y % 4, x % 2])

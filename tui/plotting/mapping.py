@@ -265,15 +265,10 @@ def _few_segment_dots(
     out_s: list[int] = []
     px, py = xs.tolist(), ys.tolist()
     for i in range(len(px) - 1):
-        x0, y0, x1, y1 = px[i], py[i], px[i + 1], py[i + 1]
-        steps = max(abs(x1 - x0), abs(y1 - y0))
-        if steps == 0:
-            continue
-        sx, sy = (x1 - x0) / steps, (y1 - y0) / steps
-        for k in range(steps):
-            out_x.append(int(x0 + k * sx))
-            out_y.append(int(y0 + k * sy))
-            out_s.append(i)
+        dots_x, dots_y = segment_dots((px[i], py[i]), (px[i + 1], py[i + 1]))
+        out_x += dots_x
+        out_y += dots_y
+        out_s += [i] * len(dots_x)
     return (
         np.array(out_x, dtype=np.int64),
         np.array(out_y, dtype=np.int64),
@@ -283,8 +278,8 @@ def _few_segment_dots(
 
 def segment_dots(a: tuple[int, int], b: tuple[int, int]) -> tuple[list[int], list[int]]:
     """The sub-dots plotext draws from dot ``a`` to dot ``b``, in order along the segment,
-    without b itself (``get_line`` minus its last point): ``_few_segment_dots`` of one
-    segment, in plain Python (an arrow drawn on every step costs no NumPy call)."""
+    without b itself (``get_line`` minus its last point), with plotext's own float
+    expression, in plain Python (an arrow drawn on every step costs no NumPy call)."""
     (x0, y0), (x1, y1) = a, b
     steps = max(abs(x1 - x0), abs(y1 - y0))
     if steps == 0:

@@ -56,8 +56,8 @@ class ExplainPane(NoRepaintWithoutCells, Static):
         self.update(explain_text(shown), layout=False)
         if not self.size.area:  # closed or squeezed out: laid out when it gets room
             self._laid_out = None
-        elif self._measure() != self._laid_out:
-            self._laid_out = self._measure()
+        elif (measured := self._measure()) != self._laid_out:
+            self._laid_out = measured
             self.refresh(layout=True)
 
     def on_resize(self) -> None:
