@@ -56,17 +56,16 @@ def step_vectors(traj: Trajectory, t: int) -> StepVectors:
     """Step t's vectors (raises IndexError if record t does not exist)."""
     if t < 0:
         t += len(traj)
-    inputs = step_inputs(traj, t)
-    record = traj[t]
+    inputs = step_inputs(traj, t)  # record t's params, update and lr, read once
     parts_fn = traj.setup.optimizer.parts
     with np.errstate(all="ignore"):
         parts = parts_fn(inputs) if parts_fn is not None else StepParts()
-        gd = -record.lr * vec(record.exact_grad)
+        gd = -inputs.lr * vec(traj.value("exact_grad", inputs.t))
     return StepVectors(
-        t=t,
-        point=vec(record.params),
+        t=inputs.t,
+        point=vec(inputs.params),
         gd=Vector("gd", "∇", "−η∇f", "plain GD's step", gd),
-        step=Vector("step", "Δ", "Δ", "step taken", vec(record.update)),
+        step=Vector("step", "Δ", "Δ", "step taken", vec(inputs.update)),
         addends=parts.addends,
         beside=parts.beside,
     )

@@ -266,3 +266,42 @@ def _corners(canvas: Canvas, box: tuple[int, int, int, int]) -> list[tuple[int, 
     xs = (canvas.left, canvas.left + canvas.cols - w)
     ys = (canvas.top, canvas.top + canvas.rows - h)
     return [(x, y, w, h) for x in xs for y in ys]
+
+
+async def test_arrows_made_ahead_are_the_steps_own_and_each_is_made_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a step is read, the next step's arrows are made ahead (so a key finds them);
+    whatever the keys do next (forward, back, another learning rate, another focus), the
+    arrows drawn are those of the step shown, and no step's vectors are worked out twice."""
+    import asyncio
+
+    from optiscope.tui.explorer import step_overlays
+    from optiscope.tui.plotting.step_arrows import vector_overlay
+    from optiscope.tui.widgets.step_table import PREFETCH_AFTER
+
+    made: list[tuple[int, int]] = []
+
+    def counted(traj, t):  # type: ignore[no-untyped-def]
+        made.append((id(traj), t))
+        return step_vectors(traj, t)
+
+    monkeypatch.setattr(step_overlays, "step_vectors", counted)
+    model = ExplorerModel.create(get_surface("lecture-bowl"), None, ["momentum", "adam(lr=0.3)"])
+    app = OptiscopeApp(model, export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        explorer = app.explorer
+        await pilot.press("V")
+        await pilot.pause()
+        for keys in ["n", "n", "n", "p", "n", "n", "asterisk", "n", "o", "n", "p", "p"]:
+            await pilot.press(keys)
+            await pilot.pause()
+            await asyncio.sleep(3 * PREFETCH_AFTER)  # the learner reads the step
+            await pilot.pause()
+            run = explorer.snapshot().focused_run
+            expected = vector_overlay(step_vectors(run.trajectory, run.index), run.color)
+            assert explorer.plot.vectors == expected, keys
+            if run.index + 1 < len(run.trajectory):
+                assert (id(run.trajectory), run.index + 1) in made  # made ahead
+        assert len(made) == len(set(made))
+        assert len(made) >= 12

@@ -34,7 +34,7 @@ from ..widgets.footer import Footer
 from ..widgets.lesson_pane import LessonPane
 from ..widgets.plot_canvas import ContourPlot, PlotSeries
 from ..widgets.status_line import StatusLine
-from ..widgets.step_table import StepTable
+from ..widgets.step_table import PREFETCH_AFTER, StepTable
 from .edits import apply_edit
 from .messages import Edit, FocusRun, OpenFormula
 from .snapshot import RunShown, Shown
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ..widgets.loss_plot import LossPlot
     from ..widgets.map_plot import MapPlot
     from ..widgets.sharpness_strip import SharpnessStrip
+    from .step_overlays import StepOverlays
 
 #: A pane the explorer mounts when it is first shown.
 PaneT = TypeVar("PaneT", bound=Widget)
@@ -128,8 +129,9 @@ class ExplorerScreen(SteppingScreen):
         self._ready = False
         #: A new setup waits for the frame that shows "computing…" (see setup_changed).
         self._new_setup_pending = False
-        self._vectors_key: tuple[int, int, int] | None = None
-        self._vectors_cached: VectorOverlay | None = None
+        #: The step's arrows, made once each (the next step's ahead): from the first use.
+        self._overlays: StepOverlays | None = None
+        self._overlay_ahead_pending = False
         #: A nudge's line for the status, and when it stops showing (monotonic seconds).
         self._note: tuple[str, float] = ("", 0.0)
 
@@ -756,17 +758,23 @@ class ExplorerScreen(SteppingScreen):
         """The focused run's step at the cursor as arrows, while vectors are on."""
         if not self.vectors or self.plot_view != "contours":
             return None
-        from optiscope.core.step_vectors import step_vectors
+        if self._overlays is None:
+            from .step_overlays import StepOverlays
 
-        from ..plotting.step_arrows import vector_overlay
-
+            self._overlays = StepOverlays()
         run = shown.focused_run
-        key = (shown.version, shown.focused, run.index)
-        if key != self._vectors_key:
-            self._vectors_key = key
-            overlay = vector_overlay(step_vectors(run.trajectory, run.index), run.color)
-            self._vectors_cached = overlay
-        return self._vectors_cached
+        overlay = self._overlays.at(shown.version, shown.focused, run, run.index)
+        if not self._overlay_ahead_pending:
+            self._overlay_ahead_pending = True
+            self.set_timer(PREFETCH_AFTER, self._overlay_ahead)
+        return overlay
+
+    def _overlay_ahead(self) -> None:
+        """After the frame: the next step's arrows, for the key that will ask for them."""
+        self._overlay_ahead_pending = False
+        if self._overlays is not None and self.vectors and self.is_mounted:
+            shown = self.snapshot()
+            self._overlays.ahead(shown.version, shown.focused, shown.focused_run)
 
     def _lesson_views(self, lesson: Lesson) -> None:
         """A lesson about which way a step goes opens with the step's vectors drawn."""
