@@ -500,7 +500,7 @@ async def test_toggling_the_lesson_without_one_says_how_to_pick_one(tmp_path: Pa
         await pilot.press("i")
         await pilot.pause()
         assert any("press L" in str(n.message) for n in app._notifications)
-        assert app.query_one(LessonPane).region.width == 0
+        assert all(pane.region.width == 0 for pane in app.query(LessonPane))  # none shown
 
 
 async def test_a_formula_surface_opens_with_the_controls_naming_it(tmp_path: Path) -> None:

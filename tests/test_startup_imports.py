@@ -44,6 +44,7 @@ DEFERRED = [
     "optiscope.tui.widgets.explain_pane",  # x: the panes shown on demand mount when shown
     "optiscope.tui.widgets.sharpness_strip",  # C
     "optiscope.tui.widgets.loss_plot",  # v
+    "optiscope.tui.widgets.lesson_pane",  # a lesson (L, --lesson)
 ]
 
 

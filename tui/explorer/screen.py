@@ -31,7 +31,6 @@ from ..model import ExplorerModel
 from ..stepping import SteppingScreen
 from ..widgets.eff_lr_strip import EffLrStrip
 from ..widgets.footer import Footer
-from ..widgets.lesson_pane import LessonPane
 from ..widgets.plot_canvas import ContourPlot, PlotSeries
 from ..widgets.status_line import StatusLine
 from ..widgets.step_table import PREFETCH_AFTER, StepTable
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from ..widgets.controls import ControlsPane
     from ..widgets.explain_pane import ExplainPane
     from ..widgets.hyper_map import HyperMapPlot
+    from ..widgets.lesson_pane import LessonPane
     from ..widgets.loss_plot import LossPlot
     from ..widgets.map_plot import MapPlot
     from ..widgets.sharpness_strip import SharpnessStrip
@@ -148,9 +148,8 @@ class ExplorerScreen(SteppingScreen):
         self._status = StatusLine(id="status")
         self._layout_for(self.app.size.width, self.app.size.height)
         with Horizontal(id="main"):
-            yield LessonPane(id="lesson")
-            # The panes shown on demand (loss view, sharpness, explain) are mounted when
-            # first shown: at start-up they were mounting and CSS for nothing.
+            # The panes shown on demand (a lesson, the loss view, sharpness, explain) are
+            # mounted when first shown: at start-up they were mounting and CSS for nothing.
             # The controls pane is mounted just after the first frame: its ~60 widgets were
             # a third of start-up. This placeholder holds its width meanwhile.
             yield Static(id="controls-slot")
@@ -222,6 +221,11 @@ class ExplorerScreen(SteppingScreen):
 
         return self._on_demand(SharpnessStrip, "sharpness", "#right", after=self._eff_lr)
 
+    def _lesson_pane(self) -> LessonPane:
+        from ..widgets.lesson_pane import LessonPane
+
+        return self._on_demand(LessonPane, "lesson", "#main", before=0)  # left of all
+
     def _explain_pane(self) -> ExplainPane:
         from ..widgets.explain_pane import ExplainPane
 
@@ -235,12 +239,12 @@ class ExplorerScreen(SteppingScreen):
         pane_id: str,
         parent: str,
         *,
-        before: Widget | None = None,
+        before: Widget | int | None = None,
         after: Widget | None = None,
         prepare: Callable[[Widget], None] | None = None,
     ) -> PaneT:
-        """The pane ``pane_id``, mounted in ``parent`` (before or after a sibling, so the
-        order of the column stays the same) the first time it is asked for."""
+        """The pane ``pane_id``, mounted in ``parent`` (before or after a sibling, or at an
+        index, so the order of the column stays the same) the first time it is asked for."""
         found = self.query(f"#{pane_id}")
         if found:
             return found.first(kind)
@@ -808,7 +812,7 @@ class ExplorerScreen(SteppingScreen):
     def _show_lesson(self, lesson: Lesson) -> None:
         self.lesson = lesson
         self._lesson_views(lesson)
-        self.query_one(LessonPane).show(lesson, lesson.measure())
+        self._lesson_pane().show(lesson, lesson.measure())
         self.lesson_shown = True
         if self.controls == "shown":
             self.controls = "auto"
@@ -867,7 +871,7 @@ class ExplorerScreen(SteppingScreen):
         if not self.lesson_shown:
             self.notify("No lesson shown: L picks one (i shows a loaded one).", timeout=2)
             return
-        self.query_one(LessonPane).scroll_page(pages)
+        self._lesson_pane().scroll_page(pages)
 
     # -- sessions and files ------------------------------------------------------------------
     def current_view(self) -> View:

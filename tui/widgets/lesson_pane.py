@@ -106,12 +106,18 @@ class LessonPane(VerticalScroll):
     LessonPane #lesson-more.-shown { display: block; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Made now: the explorer mounts the pane when a lesson is first shown and gives it
+        # the lesson at once, before its children are composed.
+        self._text = LessonText(id="lesson-text")
+
     def compose(self) -> ComposeResult:
-        yield LessonText(id="lesson-text")
+        yield self._text
         yield Static("", id="lesson-more")
 
     def show(self, lesson: Lesson, found: Finding) -> None:
-        self.query_one(LessonText).show(lesson, found)
+        self._text.show(lesson, found)
         self.scroll_home(animate=False)
         self.call_after_refresh(self._say_more)
 
