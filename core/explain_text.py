@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -37,8 +37,7 @@ class Explanation:
     given: str = ""
 
 
-@dataclass(frozen=True)
-class SubStep:
+class SubStep(NamedTuple):
     """One part of an update as the played step shows it: a title, one sentence on what
     happens, and the explain lines it shows, named by their symbol (``S``, ``r``, ``Δp``
     for the step itself; see ``core.step_frames.line_symbol``)."""
@@ -138,8 +137,7 @@ class StepInputs:
             yield Coordinate(self, i, c)
 
 
-@dataclass(frozen=True)
-class Coordinate:
+class Coordinate(NamedTuple):
     """One coordinate of a step: its name, its numbers before and after."""
 
     step: StepInputs

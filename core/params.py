@@ -10,8 +10,7 @@ import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .errors import OptiscopeError
 
@@ -19,8 +18,7 @@ Value = float | int | bool
 Kind = Literal["float", "int", "bool"]
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One setting: its default, its valid range and what it means."""
 
     name: str

@@ -14,8 +14,7 @@ the same settings say the same thing at the same step.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -30,8 +29,7 @@ PLOT_ESCAPE = 1e3
 START_ESCAPE = 1e3
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """Where a run stands: still running, converged (by which criterion) or diverged."""
 
     kind: StatusKind = "running"
@@ -48,8 +46,7 @@ class Status:
         return f"{self.kind} at step {self.step} ({self.reason})"
 
 
-@dataclass(frozen=True)
-class Escape:
+class Escape(NamedTuple):
     """How far counts as gone: farther than ``reach`` from ``centre``.
 
     Two scales, because a 2-D surface has a plot window to measure from and an N-D problem

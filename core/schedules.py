@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .callspec import format_call, parse_call
 from .errors import OptiscopeError
@@ -18,8 +19,7 @@ from .params import Param, Value, resolve
 Settings = Mapping[str, Value]
 
 
-@dataclass(frozen=True)
-class ScheduleKind:
+class ScheduleKind(NamedTuple):
     name: str
     summary: str
     schema: tuple[Param, ...]

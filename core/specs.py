@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .callspec import format_call, parse_call
 from .errors import OptiscopeError
@@ -16,8 +16,7 @@ from .surfaces import Surface
 _NUMBER_LIKE = re.compile(r"[+-]?(?:[\w.]+(?:[eE][+-]?\w+)?|inf|nan)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class OptimizerSetup:
+class OptimizerSetup(NamedTuple):
     """An optimizer with every hyperparameter resolved; ``label`` tells runs apart."""
 
     optimizer: Optimizer

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -38,8 +37,7 @@ PRECONDITIONED = "preconditioned_sharpness"
 THRESHOLD = "stability_threshold"
 
 
-@dataclass(frozen=True)
-class StabilityRule:
+class StabilityRule(NamedTuple):
     """Stable while η·λ < ``bound(hp)``, λ the (preconditioned) sharpness.
 
     ``threshold`` is the same bound in sharpness units, bound/η, written with the rule's

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -40,8 +41,7 @@ class Vector:
         return float(np.hypot(*np.asarray(self.value, dtype=np.float64)[:2]))
 
 
-@dataclass(frozen=True)
-class StepParts:
+class StepParts(NamedTuple):
     """What an optimizer's parts function returns.
 
     ``addends`` sum to the recorded step Δ (up to rounding): drawn head to tail, they show

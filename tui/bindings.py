@@ -7,13 +7,12 @@ high-dimensional view), so a remapped "step-forward" steps in both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.binding import Binding
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """One explorer action: its keys, footer text, id and a line for the help screen."""
 
     keys: str

@@ -8,8 +8,7 @@ first and raise OptiscopeError with nothing changed, so the last good setup stay
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -45,8 +44,7 @@ MAX_STEP = 100_000
 START_NUDGE = 0.02
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """One compared optimizer: what the user asked for, what was resolved, what it does."""
 
     overrides: Mapping[str, object]

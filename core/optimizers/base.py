@@ -39,8 +39,7 @@ def _always(hp: Hyper) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class StateField:
+class StateField(NamedTuple):
     """A named piece of optimizer state, as every view labels it.
 
     ``name`` is the state's attribute in code (``v``, ``s``); ``key`` names it for CSV and

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -16,8 +15,7 @@ Array = npt.NDArray[np.float64]
 ArrayLike = npt.ArrayLike
 
 
-@dataclass(frozen=True)
-class Minimum:
+class Minimum(NamedTuple):
     """A known minimum: where it is, the loss there, and a short label."""
 
     point: tuple[float, float]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from optiscope.core.noise import GradientNoise
 from optiscope.core.optimizers.base import Optimizer
@@ -37,8 +38,7 @@ class RunShown:
         return self.trajectory[self.index]
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """The explorer at one moment."""
 
     #: Changes whenever a run was replaced: views drop what they cached.

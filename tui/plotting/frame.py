@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.color import Color
 from rich.style import Style
@@ -27,8 +26,7 @@ PlotextColor = str | int | tuple[int, int, int]
 MIN_COLS, MIN_ROWS = 4, 2
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """A built figure: glyph and style per cell (rows top to bottom) and its canvas."""
 
     width: int

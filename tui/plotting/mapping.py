@@ -19,7 +19,7 @@ The "natural" ``floor((v-lo)/(hi-lo)·bins)`` is off by a sub-dot in most config
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -81,8 +81,7 @@ def to_bins(
     return round8_floor(np.where(ok, t, 0.0)), ok
 
 
-@dataclass(frozen=True)
-class Canvas:
+class Canvas(NamedTuple):
     """Where plotext put the data area inside a ``width x height`` figure, and its limits."""
 
     left: int

@@ -7,7 +7,7 @@ of one optimizer share one scale, making "b's rate is ten times w's" visible as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -19,8 +19,7 @@ GAP = " "
 Array = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class LogScale:
+class LogScale(NamedTuple):
     """The range the bars span: the smallest and largest finite positive value shown."""
 
     low: float
