@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .derived_rows import DerivedRows
 from .loop import Stepper
 from .noise import GradientNoise
 from .optimizers.base import State, StateField
@@ -84,8 +85,10 @@ class Trajectory:
         #: Display-only fields derived from recorded ones under these hyperparameters (m̂, v̂).
         self.derived: tuple[StateField, ...] = setup.optimizer.derived_fields(setup.hyperparameters)
         self._cols: dict[str, Array] = {}
-        #: Stability columns (``core.stability``) over the first n records, derived on read.
-        self._stability_cache: tuple[int, dict[str, Array]] = (0, {})
+        #: Display-only state (m̂, v̂) and stability columns (``core.stability``), derived
+        #: on read over every record published so far, once per record.
+        self._extras_rows = DerivedRows(self._derive_extras)
+        self._stability_rows = DerivedRows(self._derive_stability)
         self._explained: tuple[Status, Status] | None = None
         self._grow(_CHUNK)
         self._cols["params"][0] = start_point
@@ -123,7 +126,8 @@ class Trajectory:
         state: dict[str, Any] = {"step": int(c["step"][k])}
         for f in self.fields:
             state[f.name] = _copy(c[f.name][k])
-        state.update(self._extras(c, slice(k, k + 1), squeeze=True))
+        for name, col in self._extras_rows.upto(n).items():
+            state[name] = col[k].copy()
         return Step(
             t=k,
             params=c["params"][k].copy(),
@@ -134,7 +138,7 @@ class Trajectory:
             effective_lr=c["effective_lr"][k].copy(),
             lr=float(c["lr"][k]),
             state=state,
-            stability={name: float(col[k]) for name, col in self._stability(c, n).items()},
+            stability={name: float(col[k]) for name, col in self._stability_rows.upto(n).items()},
         )
 
     def value(self, name: str, k: int) -> Any:
@@ -152,11 +156,11 @@ class Trajectory:
         if name in c:
             view = c[name][:n]
         else:
-            extras = self._extras(c, slice(0, n), squeeze=False)
+            extras = self._extras_rows.upto(n)
             if name in extras:
                 view = extras[name]
             else:
-                stability = self._stability(c, n)
+                stability = self._stability_rows.upto(n)
                 if name not in stability:
                     raise KeyError(name)
                 view = stability[name]
@@ -171,37 +175,31 @@ class Trajectory:
 
         return names(self.surface, self.setup.name, self.setup.hyperparameters)
 
-    def _stability(self, c: dict[str, Array], n: int) -> dict[str, Array]:
-        """Sharpness and the stability threshold over records 0..n−1, from the recorded
-        params, state and lr; rows already derived are kept (records never change)."""
+    def _derive_stability(self, rows: slice) -> dict[str, Array]:
+        """Sharpness and the stability threshold over published records ``rows``, from
+        their params, state and lr."""
         from .stability import stability_columns
 
-        done, cached = self._stability_cache
-        if done >= n and cached:
-            return {k: v[:n] for k, v in cached.items()}
-        rows = slice(done if cached else 0, n)
+        c = self._published[0]
         cols: dict[str, Any] = {name: c[name][rows] for name in ("params", "lr", "step")}
         for f in self.fields:
             cols[f.name] = c[f.name][rows]
-        hp = self.setup.hyperparameters
-        fresh = stability_columns(self.surface, self.setup.name, hp, cols)
-        merged = {k: np.concatenate([cached[k], v]) if cached else v for k, v in fresh.items()}
-        self._stability_cache = (n, merged)
-        return merged
+        return stability_columns(self.surface, self.setup.name, self.setup.hyperparameters, cols)
 
     @property
     def state_names(self) -> list[str]:
         """Recorded state fields, then derived ones (m̂, v̂), in display order."""
         return [f.name for f in (*self.fields, *self.derived)]
 
-    def _extras(self, c: dict[str, Array], rows: slice, squeeze: bool) -> dict[str, Array]:
+    def _derive_extras(self, rows: slice) -> dict[str, Array]:
+        """The optimizer's display-only state (m̂, v̂) over published records ``rows``."""
         extras_fn = self.setup.optimizer.extras
         if extras_fn is None:
             return {}
+        c = self._published[0]
         cols = {name: c[name][rows] for name in ("step", *[f.name for f in self.fields])}
         cols["step"] = cols["step"].astype(np.float64)[:, None]
-        out = extras_fn(cols, self.setup.hyperparameters)
-        return {k: (v[0].copy() if squeeze else v) for k, v in out.items()}
+        return dict(extras_fn(cols, self.setup.hyperparameters))
 
     # -- running -------------------------------------------------------------------------------
     def extend(self, n: int) -> int:
