@@ -15,8 +15,7 @@ tuple once and sees a consistent run; rows it can see are never written again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -36,8 +35,7 @@ Array = npt.NDArray[np.float64]
 _CHUNK = 256
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One record, as views and tables read it (all arrays are copies)."""
 
     t: int
@@ -50,7 +48,7 @@ class Step:
     lr: float
     state: dict[str, Any]
     #: Sharpness and the stability threshold at this record (``core.stability``).
-    stability: dict[str, float] = field(default_factory=dict)
+    stability: dict[str, float]
 
 
 class Trajectory:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -55,8 +54,7 @@ class StateField(NamedTuple):
     present: Callable[[Hyper], bool] = _always
 
 
-@dataclass(frozen=True)
-class Optimizer:
+class Optimizer(NamedTuple):
     """A named optimizer: its schema, its state, its update rule as text, as code and as
     arithmetic with one step's numbers, all in one place.
 
@@ -85,7 +83,7 @@ class Optimizer:
     convention: str = ""
     aliases: tuple[str, ...] = ()
     extras: ExtrasFn | None = None
-    extra_fields: tuple[StateField, ...] = field(default=())
+    extra_fields: tuple[StateField, ...] = ()
     rule_for: RuleFn | None = None
     extra_columns: tuple[str, ...] = ()
     parts: PartsFn | None = None
