@@ -181,3 +181,40 @@ def test_running_sparks_draw_what_spark_columns_draws_as_rows_arrive_and_n_moves
             assert drawn == spark_columns(rates[:n], width)
     other = np.full((100, 2), 0.25)  # GD's constant rate, from another run
     assert sparks.columns(other, 60, 40, object()) == spark_columns(other[:60], 40)
+
+
+async def test_focusing_another_run_and_back_reads_each_runs_rates_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cycling the focus through the runs twice at step 1,500: the strip draws each run as
+    the whole pass (``spark_columns``) draws its rates up to the cursor, and each run's
+    rates are read into running sums once, not at every return to it."""
+    taken: list[int] = []
+    original = RunningSparks._take
+
+    def counted(self: RunningSparks, new: np.ndarray) -> None:
+        taken.append(len(new))
+        original(self, new)
+
+    monkeypatch.setattr(RunningSparks, "_take", counted)
+    app = OptiscopeApp(ExplorerModel.create(), export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g")
+        await pilot.press(*"1500", "enter")
+        for _ in range(50):
+            await pilot.pause()
+            if app.explorer.snapshot().step == 1500:
+                break
+        runs = len(app.explorer.model.runs)
+        strip = app.query_one(EffLrStrip)
+        taken.clear()  # the run focused at the start was read on the way to step 1,500
+        for _ in range(2 * runs):
+            await pilot.press("o")
+            await pilot.pause()
+            shown = strip._shown
+            assert shown is not None
+            run = app.explorer.snapshot().focused_run
+            rates = run.trajectory.column("effective_lr")[: run.index + 1]
+            whole = Shown(shown.coords, rates, shown.marker, shown.color, shown.means)
+            assert strip.text == strip_text(whole, strip.content_region.width)
+        assert len(taken) == runs - 1  # each other run once, on its first focus

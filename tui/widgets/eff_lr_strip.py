@@ -10,6 +10,7 @@ outrunning the current gradient, not a larger rate.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,8 @@ from .text_lines import TextLines
 #: "3.074e-04", so it never touches the bars) and the notes (what ηeff is under this rule;
 #: the scale).
 VALUE_WIDTH = 11
+#: Runs whose running sums are kept: the explorer compares up to eight optimizers.
+KEPT_RUNS = 8
 NOTE_WIDTH = 33
 
 
@@ -93,7 +96,9 @@ class EffLrStrip(TextLines):
     _shown: Shown | None = None
     #: The width the text was made for (the sparkline is sized to it).
     _made_for = -1
-    _sparks: RunningSparks | None = None
+    #: Running sums per trajectory shown (the newest last): focusing another optimizer and
+    #: back, at step 50,000, reads each run's rates once (~8 ms a run) instead of each time.
+    _sparks: OrderedDict[int, RunningSparks] | None = None
 
     DEFAULT_CSS = """
     EffLrStrip { height: 2; padding: 0 1; display: none; }
@@ -106,9 +111,8 @@ class EffLrStrip(TextLines):
         rates = computed[: run.index + 1]
         means = run.optimizer.eff_lr_means
         text = means(run.hyperparameters) if means is not None else ""
-        if self._sparks is None:
-            self._sparks = RunningSparks()
-        trajectory, running = run.trajectory, self._sparks
+        trajectory = run.trajectory
+        running = self._running_sparks(trajectory)
 
         def sparks(values: np.ndarray, width: int) -> tuple[list[str], LogScale | None]:
             """``spark_columns`` of the rates up to the cursor, a prefix of the run's."""
@@ -121,6 +125,20 @@ class EffLrStrip(TextLines):
             self.update(strip_text(self._shown, width))  # repaints only if the text changed
         else:
             self.refresh()
+
+    def _running_sparks(self, trajectory: object) -> RunningSparks:
+        """The running sums of ``trajectory``'s rates, kept for the last few runs shown
+        (each holds its trajectory: an id is not reused while its entry lives)."""
+        if self._sparks is None:
+            self._sparks = OrderedDict()
+        running = self._sparks.get(id(trajectory))
+        if running is None:
+            running = self._sparks[id(trajectory)] = RunningSparks()
+            while len(self._sparks) > KEPT_RUNS:
+                self._sparks.popitem(last=False)
+        else:
+            self._sparks.move_to_end(id(trajectory))
+        return running
 
     def _render_strips(self, width: int) -> list[Strip]:
         # The sparkline is sized to the width: a new width makes the text again.
