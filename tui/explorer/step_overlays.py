@@ -9,12 +9,12 @@ it. Nothing is made twice; what is made ahead is only made earlier.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 
 from optiscope.core.step_vectors import step_vectors
 
 from ..plotting.step_arrows import VectorOverlay, vector_overlay
+from ..recent import Recent
 from .snapshot import RunShown
 
 #: Overlays kept: the step shown, the one before it and the one ahead (a step back, then
@@ -23,23 +23,17 @@ KEEP = 4
 
 
 class StepOverlays:
-    """Overlays by (setup version, focus, record index, colour)."""
+    """Overlays by (setup version, focus, run, record index, colour)."""
 
     def __init__(self) -> None:
-        self._made: OrderedDict[Hashable, VectorOverlay] = OrderedDict()
+        self._made: Recent[VectorOverlay] = Recent(KEEP)
 
     def at(self, version: int, focused: int, run: RunShown, index: int) -> VectorOverlay:
         """Record ``index``'s vectors of the focused ``run`` as arrows in its colour."""
-        key = (version, focused, id(run.trajectory), index, run.color)
-        overlay = self._made.get(key)
-        if overlay is None:
-            overlay = vector_overlay(step_vectors(run.trajectory, index), run.color)
-            self._made[key] = overlay
-            while len(self._made) > KEEP:
-                self._made.popitem(last=False)
-        else:
-            self._made.move_to_end(key)
-        return overlay
+        return self._made.get(
+            _key(version, focused, run, index),
+            lambda: vector_overlay(step_vectors(run.trajectory, index), run.color),
+        )
 
     def ahead(self, version: int, focused: int, run: RunShown) -> None:
         """Make the next record's overlay now, if that record is there."""
@@ -48,5 +42,9 @@ class StepOverlays:
             self.at(version, focused, run, index)
 
     def made(self, version: int, focused: int, run: RunShown, index: int) -> bool:
-        """Whether that overlay is made already (for tests and the benchmark's checks)."""
-        return (version, focused, id(run.trajectory), index, run.color) in self._made
+        """Whether that overlay is made already."""
+        return _key(version, focused, run, index) in self._made
+
+
+def _key(version: int, focused: int, run: RunShown, index: int) -> Hashable:
+    return (version, focused, id(run.trajectory), index, run.color)

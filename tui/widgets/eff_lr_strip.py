@@ -10,7 +10,6 @@ outrunning the current gradient, not a larger rate.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from optiscope.core.format import fmt
 
 from ..explorer.snapshot import Shown as Snapshot
 from ..plotting.sparkline import LogScale, RunningSparks, spark_columns
+from ..recent import Recent
 from .text_lines import TextLines
 
 #: Room for the label ("● ηeff w "), the value at the cursor (a blank before the widest,
@@ -98,7 +98,7 @@ class EffLrStrip(TextLines):
     _made_for = -1
     #: Running sums per trajectory shown (the newest last): focusing another optimizer and
     #: back, at step 50,000, reads each run's rates once (~8 ms a run) instead of each time.
-    _sparks: OrderedDict[int, RunningSparks] | None = None
+    _sparks: Recent[RunningSparks] | None = None
 
     DEFAULT_CSS = """
     EffLrStrip { height: 2; padding: 0 1; display: none; }
@@ -130,15 +130,8 @@ class EffLrStrip(TextLines):
         """The running sums of ``trajectory``'s rates, kept for the last few runs shown
         (each holds its trajectory: an id is not reused while its entry lives)."""
         if self._sparks is None:
-            self._sparks = OrderedDict()
-        running = self._sparks.get(id(trajectory))
-        if running is None:
-            running = self._sparks[id(trajectory)] = RunningSparks()
-            while len(self._sparks) > KEPT_RUNS:
-                self._sparks.popitem(last=False)
-        else:
-            self._sparks.move_to_end(id(trajectory))
-        return running
+            self._sparks = Recent(KEPT_RUNS)
+        return self._sparks.get(id(trajectory), RunningSparks)
 
     def _render_strips(self, width: int) -> list[Strip]:
         # The sparkline is sized to the width: a new width makes the text again.

@@ -10,7 +10,6 @@ of a millisecond instead of a full plotext redraw (see benchmarks/bench_plot.py)
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
@@ -59,6 +58,7 @@ from ..plotting.marks import mark_every
 from ..plotting.paths import PathLayer
 from ..plotting.ticks import Axis
 from ..plotting.window import CELL_ASPECT, Window, aspect_window, plot_axes
+from ..recent import Recent
 
 if TYPE_CHECKING:  # drawn only once asked for (V, G, z): imported then, not at start-up
     from ..plotting.field import Field
@@ -153,8 +153,8 @@ class ContourPlot(LayeredPlot, can_focus=True):
         self._start: tuple[float, float] | None = None
         self._paths: list[PathLayer | None] = []
         self._paths_canvas: Canvas | None = None
-        self._contours: OrderedDict[Hashable, tuple[np.ndarray, list[tuple[float, np.ndarray]]]] = (
-            OrderedDict()
+        self._contours: Recent[tuple[np.ndarray, list[tuple[float, np.ndarray]]]] = Recent(
+            _CONTOUR_CACHE
         )
         self._contour_layer: Layer = {}
         self._legend_key: Hashable = None
@@ -426,16 +426,12 @@ class ContourPlot(LayeredPlot, can_focus=True):
         dots = (2 * canvas.cols, 4 * canvas.rows)
         resolution = (int(np.clip(dots[0], 40, 400)), int(np.clip(dots[1], 40, 400)))
         key = (surface, window, resolution, self.n_levels, dots)
-        cached = self._contours.get(key)
-        if cached is None:
+
+        def make() -> tuple[np.ndarray, list[tuple[float, np.ndarray]]]:
             levels = contour_levels(surface, window, self.n_levels, dots)
-            cached = (levels, contour_lines(surface, window, levels, resolution))
-            self._contours[key] = cached
-            while len(self._contours) > _CONTOUR_CACHE:
-                self._contours.popitem(last=False)
-        else:
-            self._contours.move_to_end(key)
-        return cached
+            return levels, contour_lines(surface, window, levels, resolution)
+
+        return self._contours.get(key, make)
 
     def _make_contour_layer(self, canvas: Canvas) -> Layer:
         surface = self._surface
