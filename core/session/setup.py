@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..callspec import format_call, parse_call
 from ..errors import OptiscopeError
@@ -157,8 +157,7 @@ class Setup:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     """A setup resolved into the objects that run; every field is already checked."""
 
     surface: Surface
