@@ -5,7 +5,9 @@ serve`` on a free loopback port, then opens websocket sessions as textual-serve'
 (aiohttp clients, 120x40) and times each from connecting to the first screen data whose text
 shows the explorer's status line (``--marker``, a regex; "t 0" is the step counter).
 
-Scenarios: one tab on an idle server (the baseline, median of ``--repeats``), then each
+Scenarios: one tab on an idle server (the baseline, median of ``--repeats``), and against
+the bare Textual app served by the same server (``serve_bare.py``, launched in turn: the
+explorer's start-up budget, ≤ 1.5x a bare app, holds for a served tab too), then each
 ``--tabs`` count opened at once: median and slowest first screen, their ratio to the one-tab
 baseline, resident memory of the server and its apps per tab, and CPU-seconds per tab's start
 (the apps' user+system time when the last first screen arrived). Last, one tab at 500x200
@@ -44,13 +46,19 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int) -> subprocess.Popen[str]:
+def start_server(port: int, bare: bool = False) -> subprocess.Popen[str]:
+    """``optiscope serve`` on ``port``; with ``bare``, the same server serving the bare
+    Textual app instead (``serve_bare.py``)."""
     # Some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every tab's app recompile the
     # package (~130 ms); an installed optiscope has its bytecode cached.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    command = [sys.executable, "-m", "optiscope.tui.cli.main", "serve", "--port", str(port)]
+    if bare:
+        command = [sys.executable, str(Path(__file__).parent / "serve_bare.py"), str(port)]
+    else:
+        command = [sys.executable, "-m", "optiscope.tui.cli.main", "serve", "--port", str(port)]
+        command += ["--max-sessions", "1000"]
     server = subprocess.Popen(
-        [*command, "--max-sessions", "1000"],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -62,7 +70,14 @@ def start_server(port: int) -> subprocess.Popen[str]:
     if "serving the explorer" not in line:
         server.kill()
         sys.exit(f"optiscope serve did not start: {line!r}")
-    return server
+    deadline = time.monotonic() + 10  # the line comes just before it listens
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        time.sleep(0.02)
+    server.kill()
+    sys.exit(f"the server said it serves on {port} but does not listen there")
 
 
 def stop_server(server: subprocess.Popen[str]) -> None:
@@ -181,6 +196,30 @@ async def after_use(port: int, server: int, marker: re.Pattern[bytes]) -> float:
             return rss_mb(children(server))
 
 
+def floor_ratio(port: int, server: int, marker: re.Pattern[bytes], repeats: int) -> str:
+    """One tab's first screen against the bare Textual app's, served by the same server
+    (launched in turn, so both see the same machine): the explorer's start-up budget
+    (≤ 1.5x a bare app) applies to a served tab too."""
+    bare_port = free_port()
+    bare = start_server(bare_port, bare=True)
+    try:
+        asyncio.run(first_screens(bare_port, 1, marker))  # warm-up
+        ours: list[float] = []
+        floor: list[float] = []
+        for _ in range(repeats):
+            floor.append(min(asyncio.run(first_screens(bare_port, 1, marker))))
+            wait_until_no_apps(bare.pid)
+            ours.append(min(asyncio.run(first_screens(port, 1, marker))))
+            wait_until_no_apps(server)
+    finally:
+        stop_server(bare)
+    a, b = statistics.median(ours), statistics.median(floor)
+    return (
+        f"against the bare Textual app served the same way, median of {repeats} each: "
+        f"{a:4.2f} s vs {b:4.2f} s, ratio {a / b:4.2f} (budget 1.5)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tabs", type=int, nargs="+", default=[10, 40])
@@ -200,6 +239,7 @@ def main() -> None:
         one = median_time(lambda: run(first_screens(port, 1, marker)), args.repeats)
         wait_until_no_apps(server.pid)
         print(f"    median of {args.repeats}: {one:5.2f} s")
+        print(f"    {floor_ratio(port, server.pid, marker, args.repeats * 3)}")
         for tabs in args.tabs:
             got = crowd(port, server.pid, tabs, marker)
             wait_until_no_apps(server.pid)
