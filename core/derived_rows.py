@@ -19,6 +19,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from .buffers import grown
+
 Array = npt.NDArray[np.float64]
 #: Derives named columns for a range of records: rows[start:stop] of each.
 Derive = Callable[[slice], dict[str, Array]]
@@ -30,7 +32,6 @@ class DerivedRows:
     def __init__(self, derive: Derive) -> None:
         self._derive = derive
         self._cols: dict[str, Array] = {}
-        self._cap = 0
         self._n = 0
         self._lock = threading.Lock()
 
@@ -45,19 +46,11 @@ class DerivedRows:
 
     def _extend(self, n: int) -> None:
         first = self._n
-        fresh = self._derive(slice(first, n))
-        cols = self._cols
-        if n > self._cap or fresh.keys() != cols.keys():
-            cap = max(n, 2 * self._cap)
-            grown = {}
-            for name, rows in fresh.items():
-                col = np.empty((cap, *np.shape(rows)[1:]), dtype=np.asarray(rows).dtype)
-                if name in cols:
-                    col[:first] = cols[name][:first]
-                grown[name] = col
-            cols = grown
-            self._cap = cap
-        for name, rows in fresh.items():
-            cols[name][first:n] = rows
+        cols: dict[str, Array] = {}
+        for name, rows in self._derive(slice(first, n)).items():
+            col = self._cols.get(name, np.empty((0, *np.shape(rows)[1:])))
+            col = grown(col, n)  # the same buffer while it has room, else a bigger copy
+            col[first:n] = rows  # rows no reader looks at yet
+            cols[name] = col
         self._cols = cols  # the rows are in place before the count says so
         self._n = n

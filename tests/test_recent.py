@@ -26,3 +26,11 @@ def test_a_value_is_made_once_and_the_least_recently_used_goes_first() -> None:
     recent.get("b", maker("b"))  # made again; drops c, the oldest now
     assert made == ["a", "b", "c", "d", "b"]
     assert "c" not in recent and recent.values() == ["A", "D", "B"]
+
+
+def test_keep_only_drops_the_values_of_keys_gone() -> None:
+    recent: Recent[int] = Recent(keep=8)
+    for key in "abcd":
+        recent.get(key, lambda: 1)
+    recent.keep_only({"b", "d", "z"})
+    assert recent.values() == [1, 1] and "b" in recent and "d" in recent and "a" not in recent

@@ -7,7 +7,7 @@ running sums for the ηeff strip, a window's contour lines.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Container, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -30,6 +30,11 @@ class Recent(Generic[V]):
         else:
             self._values.move_to_end(key)
         return value
+
+    def keep_only(self, keys: Container[Hashable]) -> None:
+        """Drop every value whose key is not in ``keys`` (what no longer exists)."""
+        for key in [key for key in self._values if key not in keys]:
+            del self._values[key]
 
     def values(self) -> list[V]:
         """The values kept, the least recently used first."""

@@ -767,7 +767,7 @@ class ExplorerScreen(SteppingScreen):
 
             self._overlays = StepOverlays()
         run = shown.focused_run
-        overlay = self._overlays.at(shown.version, shown.focused, run, run.index)
+        overlay = self._overlays.at(run, run.index)
         if not self._overlay_ahead_pending:
             self._overlay_ahead_pending = True
             self.set_timer(PREFETCH_AFTER, self._overlay_ahead)
@@ -777,8 +777,7 @@ class ExplorerScreen(SteppingScreen):
         """After the frame: the next step's arrows, for the key that will ask for them."""
         self._overlay_ahead_pending = False
         if self._overlays is not None and self.vectors and self.is_mounted:
-            shown = self.snapshot()
-            self._overlays.ahead(shown.version, shown.focused, shown.focused_run)
+            self._overlays.ahead(self.snapshot().focused_run)
 
     def _lesson_views(self, lesson: Lesson) -> None:
         """A lesson about which way a step goes opens with the step's vectors drawn."""

@@ -9,8 +9,6 @@ it. Nothing is made twice; what is made ahead is only made earlier.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 from optiscope.core.step_vectors import step_vectors
 
 from ..plotting.step_arrows import VectorOverlay, vector_overlay
@@ -23,28 +21,25 @@ KEEP = 4
 
 
 class StepOverlays:
-    """Overlays by (setup version, focus, run, record index, colour)."""
+    """The focused run's overlays by record and colour (a run's records never change). A
+    new run, focused or made by a new setup, starts over: no old run is kept alive."""
 
     def __init__(self) -> None:
+        self._run: object = None
         self._made: Recent[VectorOverlay] = Recent(KEEP)
 
-    def at(self, version: int, focused: int, run: RunShown, index: int) -> VectorOverlay:
-        """Record ``index``'s vectors of the focused ``run`` as arrows in its colour."""
+    def at(self, run: RunShown, index: int) -> VectorOverlay:
+        """Record ``index``'s vectors of ``run`` as arrows in its colour."""
+        if run.trajectory is not self._run:
+            self._run = run.trajectory
+            self._made = Recent(KEEP)
         return self._made.get(
-            _key(version, focused, run, index),
+            (index, run.color),
             lambda: vector_overlay(step_vectors(run.trajectory, index), run.color),
         )
 
-    def ahead(self, version: int, focused: int, run: RunShown) -> None:
+    def ahead(self, run: RunShown) -> None:
         """Make the next record's overlay now, if that record is there."""
         index = run.index + 1
         if index < len(run.trajectory):
-            self.at(version, focused, run, index)
-
-    def made(self, version: int, focused: int, run: RunShown, index: int) -> bool:
-        """Whether that overlay is made already."""
-        return _key(version, focused, run, index) in self._made
-
-
-def _key(version: int, focused: int, run: RunShown, index: int) -> Hashable:
-    return (version, focused, id(run.trajectory), index, run.color)
+            self.at(run, index)

@@ -12,6 +12,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from optiscope.core.buffers import grown
+
 BLOCKS = "▁▂▃▄▅▆▇█"
 #: Drawn where a cell has no finite positive value (a 0/0 rate, a diverged step).
 GAP = " "
@@ -193,23 +195,14 @@ class RunningSparks:
             np.concatenate([self._high[rows - 1 : rows] if rows else [-np.inf], row_high])
         )[1:]
         end = rows + len(new)
-        self._logs = _grown(self._logs, end)
-        self._log_sums = _grown(self._log_sums, end + 1)
-        self._counts = _grown(self._counts, end + 1)
-        self._low = _grown(self._low, end)
-        self._high = _grown(self._high, end)
+        self._logs = grown(self._logs, end)
+        self._log_sums = grown(self._log_sums, end + 1)
+        self._counts = grown(self._counts, end + 1)
+        self._low = grown(self._low, end)
+        self._high = grown(self._high, end)
         self._logs[rows:end] = logs
         self._log_sums[rows + 1 : end + 1] = sums
         self._counts[rows + 1 : end + 1] = counts
         self._low[rows:end] = low
         self._high[rows:end] = high
         self._rows = end
-
-
-def _grown(buffer: Array, rows: int) -> Array:
-    """``buffer`` with room for ``rows`` rows (twice as many when it must grow)."""
-    if len(buffer) >= rows:
-        return buffer
-    bigger = np.empty((max(rows, 2 * len(buffer)), *buffer.shape[1:]))
-    bigger[: len(buffer)] = buffer
-    return bigger

@@ -112,7 +112,7 @@ class EffLrStrip(TextLines):
         means = run.optimizer.eff_lr_means
         text = means(run.hyperparameters) if means is not None else ""
         trajectory = run.trajectory
-        running = self._running_sparks(trajectory)
+        running = self._running_sparks(trajectory, {r.trajectory for r in shown.runs})
 
         def sparks(values: np.ndarray, width: int) -> tuple[list[str], LogScale | None]:
             """``spark_columns`` of the rates up to the cursor, a prefix of the run's."""
@@ -126,12 +126,13 @@ class EffLrStrip(TextLines):
         else:
             self.refresh()
 
-    def _running_sparks(self, trajectory: object) -> RunningSparks:
-        """The running sums of ``trajectory``'s rates, kept for the last few runs shown
-        (each holds its trajectory: an id is not reused while its entry lives)."""
+    def _running_sparks(self, trajectory: object, compared: set[object]) -> RunningSparks:
+        """The running sums of ``trajectory``'s rates, kept for the runs still ``compared``
+        (a replaced run's go: they would keep its records alive)."""
         if self._sparks is None:
             self._sparks = Recent(KEPT_RUNS)
-        return self._sparks.get(id(trajectory), RunningSparks)
+        self._sparks.keep_only(compared)
+        return self._sparks.get(trajectory, RunningSparks)
 
     def _render_strips(self, width: int) -> list[Strip]:
         # The sparkline is sized to the width: a new width makes the text again.
